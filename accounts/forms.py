@@ -1,0 +1,44 @@
+"""Sign-up asks for a name and an affiliation; the profile form edits the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+from accounts.models import User
+from accounts.services import PROFILE_FIELDS
+
+
+def https_url_fields(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """URL fields of the profile assume https:// when the scheme is left out."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class SignupForm(forms.Form):
+    """Extra fields for allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    affiliation = forms.CharField(max_length=300, required=False, label="Affiliation")
+
+    def signup(self, request: Any, user: User) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.affiliation = self.cleaned_data["affiliation"]
+        user.save(update_fields=["first_name", "last_name", "affiliation"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        formfield_callback = https_url_fields
+        fields = PROFILE_FIELDS
+        widgets = {
+            "institutional_domains": forms.Textarea(attrs={"rows": 3}),
+            "keywords": forms.TextInput(),
+            "publications": forms.Textarea(attrs={"rows": 10}),
+        }

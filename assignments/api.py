@@ -1,0 +1,148 @@
+"""REST endpoints for review assignments (chairs only): solver runs, drafts, commit."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from accounts.models import User
+from assignments import services
+from assignments.models import Assignment, AssignmentRun
+from conferences.scoping import EditionScopedAPIMixin
+from mlsys_conf.api import policy_permission
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssignmentRun
+        fields = (
+            "id",
+            "status",
+            "progress",
+            "stage",
+            "fair",
+            "bid_weight",
+            "objective",
+            "proven_optimal",
+            "solve_seconds",
+            "message",
+            "created_at",
+            "finished_at",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "progress",
+            "stage",
+            "objective",
+            "proven_optimal",
+            "solve_seconds",
+            "message",
+            "created_at",
+            "finished_at",
+        )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="submission.number", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ("id", "number", "user", "email", "source", "is_committed", "created_at", "committed_at")
+        read_only_fields = ("id", "source", "is_committed", "created_at", "committed_at")
+
+
+class AddSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1)
+    user = serializers.IntegerField(help_text="The PC member's user id.")
+
+
+class ChairsOnly:
+    permission_classes = (policy_permission("can_manage_assignments"),)
+
+
+class RunViewSet(
+    ChairsOnly,
+    EditionScopedAPIMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Solver runs: POST starts one (a Celery job); GET shows its progress and result."""
+
+    serializer_class = RunSerializer
+
+    def get_queryset(self) -> QuerySet[AssignmentRun]:
+        if self.is_schema_generation:
+            return AssignmentRun.objects.none()
+        return self.policy_subject().assignment_runs.all()
+
+    def create(self, request: Request, edition_slug: str) -> Response:
+        data = RunSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.run_start(
+            edition=self.policy_subject(),
+            by=request.user,
+            fair=data.validated_data.get("fair", False),
+            bid_weight=data.validated_data.get("bid_weight", 0.25),
+        )
+        run.refresh_from_db()
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentViewSet(
+    ChairsOnly, EditionScopedAPIMixin, mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Draft and committed assignments. POST adds one by hand; commit makes drafts final."""
+
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        if self.is_schema_generation:
+            return Assignment.objects.none()
+        return (
+            Assignment.objects.filter(submission__edition=self.policy_subject())
+            .select_related("submission", "user")
+            .order_by("submission__number", "user_id")
+        )
+
+    @extend_schema(
+        request=AddSerializer,
+        responses={
+            201: inline_serializer(
+                "AssignmentChange", {"assignment": AssignmentSerializer(), "warnings": serializers.ListField()}
+            )
+        },
+    )
+    def create(self, request: Request, edition_slug: str) -> Response:
+        data = AddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        edition = self.policy_subject()
+        submission = get_object_or_404(edition.submissions, number=data.validated_data["number"])
+        user = get_object_or_404(User, pk=data.validated_data["user"])
+        change = services.assignment_add(submission=submission, user=user, by=request.user)
+        body = {"assignment": AssignmentSerializer(change.assignment).data, "warnings": change.warnings}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, edition_slug: str, pk: str) -> Response:
+        services.assignment_remove(assignment=get_object_or_404(self.get_queryset(), pk=pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"])
+    def commit(self, request: Request, edition_slug: str) -> Response:
+        return Response({"committed": services.assignments_commit(edition=self.policy_subject(), by=request.user)})
+
+
+router = SimpleRouter()
+router.register(r"editions/(?P<edition_slug>[-\w]+)/assignment-runs", RunViewSet, basename="assignment-run")
+router.register(r"editions/(?P<edition_slug>[-\w]+)/assignments", AssignmentViewSet, basename="assignment")
+urlpatterns = router.urls

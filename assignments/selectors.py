@@ -1,0 +1,161 @@
+"""Read queries for the chairs' assignment pages: per paper, per member, histograms, warnings."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F
+
+from assignments.models import Assignment
+from bidding.models import Affinity
+from committees.models import Role, RoleKind
+from conferences.models import Area, Edition
+from submissions.models import Conflict, Submission
+
+HISTOGRAM_BINS = 10
+
+
+@dataclass
+class ReviewerLine:
+    assignment: Assignment
+    area: str
+    affinity: float
+
+
+@dataclass
+class PaperRow:
+    submission: Submission
+    reviewers: list[ReviewerLine] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    needs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        return self.counts == self.needs
+
+    @property
+    def total_affinity(self) -> float:
+        return sum(line.affinity for line in self.reviewers)
+
+
+@dataclass
+class MemberRow:
+    role: Role
+    load: int
+    max_load: int
+    min_load: int
+    mean_affinity: float
+
+    @property
+    def overloaded(self) -> bool:
+        return self.load > self.max_load
+
+
+@dataclass
+class Preview:
+    papers: list[PaperRow]
+    members: list[MemberRow]
+    histogram: list[tuple[str, int]]
+    drafts: int
+    committed: int
+    warnings: list[str]
+
+
+def _needs(edition: Edition) -> dict[str, int]:
+    return {Area.SYSTEMS: edition.systems_reviewers_per_paper, Area.ML: edition.ml_reviewers_per_paper}
+
+
+def _pc_areas(edition: Edition) -> dict[int, Role]:
+    return {r.user_id: r for r in Role.objects.filter(edition=edition, kind=RoleKind.PC_MEMBER).select_related("user")}
+
+
+def assignment_preview(edition: Edition) -> Preview:
+    roles = _pc_areas(edition)
+    submissions = list(Submission.objects.filter(edition=edition, withdrawn_at__isnull=True).order_by("number"))
+    assignments = list(Assignment.objects.filter(submission__edition=edition).select_related("user", "submission"))
+    affinity = {
+        (s, u): score
+        for s, u, score in Affinity.objects.filter(submission__edition=edition).values_list(
+            "submission_id", "user_id", "score"
+        )
+    }
+    rows = {s.pk: PaperRow(s, needs=_needs(edition), counts={Area.SYSTEMS: 0, Area.ML: 0}) for s in submissions}
+    loads: Counter[int] = Counter()
+    member_affinity: dict[int, list[float]] = defaultdict(list)
+    bins = [0] * HISTOGRAM_BINS
+    for a in assignments:
+        score = affinity.get((a.submission_id, a.user_id), 0.0)
+        loads[a.user_id] += 1
+        member_affinity[a.user_id].append(score)
+        bins[min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS)))] += 1
+        row = rows.get(a.submission_id)
+        role = roles.get(a.user_id)
+        if row is None:
+            continue
+        area = role.area if role else ""
+        row.reviewers.append(ReviewerLine(a, area, score))
+        if area in row.counts:
+            row.counts[area] += 1
+    members = [
+        MemberRow(
+            role=role,
+            load=loads[uid],
+            max_load=role.max_load if role.max_load is not None else edition.default_max_load,
+            min_load=role.min_load if role.min_load is not None else edition.default_min_load,
+            mean_affinity=sum(member_affinity[uid]) / len(member_affinity[uid]) if member_affinity[uid] else 0.0,
+        )
+        for uid, role in sorted(roles.items(), key=lambda item: (item[1].area, item[1].user.last_name))
+    ]
+    histogram = [(f"{i / HISTOGRAM_BINS:.1f} to {(i + 1) / HISTOGRAM_BINS:.1f}", n) for i, n in enumerate(bins)]
+    committed = sum(1 for a in assignments if a.is_committed)
+    return Preview(
+        papers=list(rows.values()),
+        members=members,
+        histogram=histogram,
+        drafts=len(assignments) - committed,
+        committed=committed,
+        warnings=assignment_warnings(edition),
+    )
+
+
+def assignment_warnings(
+    edition: Edition, *, submissions: Iterable[Submission] | None = None, users: Iterable[Any] | None = None
+) -> list[str]:
+    """Broken Systems/ML balance, overloaded members and conflicted pairs, in plain words."""
+    roles = _pc_areas(edition)
+    needs = _needs(edition)
+    papers = Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+    if submissions is not None:
+        papers = papers.filter(pk__in=[s.pk for s in submissions])
+    assignments = Assignment.objects.filter(submission__edition=edition)
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    loads: Counter[int] = Counter()
+    for sid, uid in assignments.values_list("submission_id", "user_id"):
+        role = roles.get(uid)
+        counts[sid][role.area if role else "?"] += 1
+        loads[uid] += 1
+    warnings = []
+    for paper in papers.order_by("number"):
+        have = counts[paper.pk]
+        for area, label in ((Area.SYSTEMS, "Systems"), (Area.ML, "ML")):
+            if have[area] != needs[area]:
+                warnings.append(f"#{paper.number} has {have[area]} {label} reviewer(s); it needs {needs[area]}.")
+    user_ids = [u.pk for u in users] if users is not None else list(roles)
+    for uid in user_ids:
+        role = roles.get(uid)
+        if role is None:
+            continue
+        limit = role.max_load if role.max_load is not None else edition.default_max_load
+        if loads[uid] > limit:
+            warnings.append(f"{role.user.display_name} has {loads[uid]} papers; their maximum is {limit}.")
+    clashes = Conflict.objects.filter(
+        submission__edition=edition,
+        submission__assignments__user=F("user"),
+    ).select_related("submission", "user")
+    warnings.extend(
+        f"{c.user.display_name} is assigned #{c.submission.number} despite a conflict of interest." for c in clashes
+    )
+    return warnings

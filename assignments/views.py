@@ -1,0 +1,123 @@
+"""The chairs' assignment page: run the solver, preview, adjust by hand, commit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assignments import services
+from assignments.forms import AddForm, RunForm
+from assignments.models import Assignment
+from assignments.policy import can_manage_assignments
+from assignments.selectors import assignment_preview
+from conferences.models import Edition
+from conferences.scoping import edition_view
+from mlsys_conf.policy import require
+
+
+def _back(edition: Edition) -> HttpResponse:
+    return redirect("assignments:dashboard", edition_slug=edition.slug)
+
+
+def _report(request: HttpRequest, change: services.Change, done: str) -> None:
+    messages.success(request, done)
+    for warning in change.warnings:
+        messages.warning(request, warning)
+
+
+@login_required
+@edition_view
+def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    return render(
+        request,
+        "assignments/dashboard.html",
+        {
+            "preview": assignment_preview(edition),
+            "run": edition.assignment_runs.first(),
+            "run_form": RunForm(),
+            "add_form": AddForm(edition=edition),
+        },
+    )
+
+
+@require_POST
+@login_required
+@edition_view
+def run_start(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The bid weight must be a number between 0 and 10.")
+        return _back(edition)
+    try:
+        run = services.run_start(edition=edition, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, f"Solver run {run.pk} started.")
+    return _back(edition)
+
+
+@require_POST
+@login_required
+@edition_view
+def assignment_add(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    form = AddForm(request.POST, edition=edition)
+    if not form.is_valid():
+        messages.error(request, "Choose a paper number and a PC member.")
+        return _back(edition)
+    submission = edition.submissions.filter(number=form.cleaned_data["number"]).first()
+    if submission is None:
+        messages.error(request, f"There is no paper #{form.cleaned_data['number']}.")
+        return _back(edition)
+    try:
+        change = services.assignment_add(submission=submission, user=form.cleaned_data["user"].user, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _report(request, change, f"Assigned #{submission.number}.")
+    return _back(edition)
+
+
+@require_POST
+@login_required
+@edition_view
+def assignment_remove(request: HttpRequest, edition: Edition, assignment_id: int) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    assignment = get_object_or_404(Assignment, pk=assignment_id, submission__edition=edition)
+    _report(request, services.assignment_remove(assignment=assignment, by=request.user), "Removed.")
+    return _back(edition)
+
+
+@require_POST
+@login_required
+@edition_view
+def assignment_swap(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    pair = [
+        get_object_or_404(Assignment, pk=request.POST.get(k) or 0, submission__edition=edition)
+        for k in ("first", "second")
+    ]
+    try:
+        change = services.assignment_swap(first=pair[0], second=pair[1], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _report(request, change, "Swapped.")
+    return _back(edition)
+
+
+@require_POST
+@login_required
+@edition_view
+def commit(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_assignments(request.user, edition))
+    count = services.assignments_commit(edition=edition, by=request.user)
+    messages.success(request, f"{count} assignment{'s' if count != 1 else ''} committed; reviewers are being told.")
+    return _back(edition)

@@ -1,0 +1,28 @@
+"""Thin tasks: ids in, fetch again, stop quietly if the row is gone, call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from bidding import notifications, services
+from conferences.models import Edition
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def compute_affinity(edition_id: int) -> int:
+    """Score every (paper, PC member) pair of an edition; safe to run twice."""
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        log.info("edition %s is gone; no affinities", edition_id)
+        return 0
+    return services.affinity_compute(edition=edition)
+
+
+@shared_task
+def remind_few_bids() -> int:
+    """Remind, once per bidding deadline, the members who bid on too few papers."""
+    return notifications.remind_few_bids()

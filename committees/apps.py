@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommitteesConfig(AppConfig):
+    name = "committees"
+    verbose_name = "Committees and roles"
+
+    def ready(self) -> None:
+        from committees import policy  # noqa: F401  (registers the rules)

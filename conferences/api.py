@@ -1,0 +1,113 @@
+"""REST endpoints for editions, their deadlines and current phase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from conferences import selectors, services
+from conferences.models import Deadline, Edition, Phase
+from conferences.phases import in_aoe
+from conferences.policy import can_manage_edition
+from conferences.services import EDITION_FIELDS
+from mlsys_conf.policy import require
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    phase_label = serializers.CharField(source="get_phase_display", read_only=True)
+    closes_at_local = serializers.SerializerMethodField()
+    closes_at_aoe = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = (
+            "phase",
+            "phase_label",
+            "opens_at",
+            "closes_at",
+            "closes_at_local",
+            "closes_at_aoe",
+        )
+
+    def get_closes_at_local(self, deadline: Deadline) -> str:
+        return deadline.closes_local().isoformat()
+
+    def get_closes_at_aoe(self, deadline: Deadline) -> str:
+        return in_aoe(deadline.closes_at).isoformat()
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    current_phase = serializers.SerializerMethodField()
+    open_phases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Edition
+        fields = ("slug", *EDITION_FIELDS, "deadlines", "current_phase", "open_phases")
+        read_only_fields = ("slug",)
+
+    def get_current_phase(self, edition: Edition) -> str | None:
+        window = selectors.edition_timeline(edition).current(timezone.now())
+        return window.phase.value if window else None
+
+    def get_open_phases(self, edition: Edition) -> list[str]:
+        return [p.value for p in selectors.edition_timeline(edition).open_phases(timezone.now())]
+
+
+class DeadlinesInputSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=Phase.choices)
+    opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True, help_text="null removes the deadline")
+
+
+class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Editions the caller may see. Chairs change settings and deadlines."""
+
+    serializer_class = EditionSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "edition_slug"
+
+    def get_queryset(self) -> QuerySet[Edition]:
+        return selectors.visible_editions_for(self.request.user)
+
+    @extend_schema(request=EditionSerializer, responses=EditionSerializer)
+    @action(detail=True, methods=["patch"], url_path="settings")
+    def update_settings(self, request: Request, edition_slug: str) -> Response:
+        edition = self.get_object()
+        require(can_manage_edition(request.user, edition))
+        serializer = EditionSerializer(edition, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.edition_update(edition=edition, by=request.user, **serializer.validated_data)
+        return Response(EditionSerializer(edition).data)
+
+    @extend_schema(
+        request=DeadlinesInputSerializer(many=True),
+        responses=DeadlineSerializer(many=True),
+    )
+    @action(detail=True, methods=["put"], url_path="deadlines")
+    def set_deadlines(self, request: Request, edition_slug: str) -> Response:
+        edition = self.get_object()
+        require(can_manage_edition(request.user, edition))
+        serializer = DeadlinesInputSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        windows: dict[Phase, Any] = {
+            Phase(row["phase"]): services.PhaseWindowInput(row.get("opens_at"), row["closes_at"])
+            if row["closes_at"]
+            else None
+            for row in serializer.validated_data
+        }
+        deadlines = services.deadlines_set(edition=edition, windows=windows, by=request.user)
+        return Response(DeadlineSerializer(deadlines, many=True).data)
+
+
+router = SimpleRouter()
+router.register("editions", EditionViewSet, basename="edition")
+urlpatterns = router.urls

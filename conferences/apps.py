@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ConferencesConfig(AppConfig):
+    name = "conferences"
+    verbose_name = "Conference editions and deadlines"
+
+    def ready(self) -> None:
+        from conferences import policy  # noqa: F401  (registers the rules)

@@ -1,0 +1,60 @@
+"""Chairs' forms. Times are typed in the edition's zone (the page activates it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from conferences.models import Deadline, Edition, Phase
+from conferences.services import EDITION_FIELDS, PhaseWindowInput
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
+
+
+class EditionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = EDITION_FIELDS
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "call_for_papers": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class DeadlinesForm(forms.Form):
+    """One row per phase: an optional opening and a closing time, to the second."""
+
+    def __init__(self, *args: Any, deadlines: list[Deadline], **kwargs: Any) -> None:
+        current = {d.phase: d for d in deadlines}
+        initial = {}
+        for phase in Phase:
+            if phase in current:
+                initial[f"{phase.value}_opens"] = current[phase].opens_at
+                initial[f"{phase.value}_closes"] = current[phase].closes_at
+        super().__init__(*args, initial=initial, **kwargs)
+        for phase in Phase:
+            self.fields[f"{phase.value}_opens"] = forms.DateTimeField(
+                required=False, widget=DATETIME_WIDGET, label=f"{phase.label} opens"
+            )
+            self.fields[f"{phase.value}_closes"] = forms.DateTimeField(
+                required=False, widget=DATETIME_WIDGET, label=f"{phase.label} closes"
+            )
+
+    def rows(self) -> list[tuple[Phase, forms.BoundField, forms.BoundField]]:
+        return [(p, self[f"{p.value}_opens"], self[f"{p.value}_closes"]) for p in Phase]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for phase in Phase:
+            if data.get(f"{phase.value}_opens") and not data.get(f"{phase.value}_closes"):
+                self.add_error(f"{phase.value}_closes", "A phase that opens needs a deadline too.")
+        return data
+
+    def windows(self) -> dict[Phase, PhaseWindowInput | None]:
+        result: dict[Phase, PhaseWindowInput | None] = {}
+        for phase in Phase:
+            closes = self.cleaned_data.get(f"{phase.value}_closes")
+            result[phase] = PhaseWindowInput(self.cleaned_data.get(f"{phase.value}_opens"), closes) if closes else None
+        return result

@@ -1,0 +1,192 @@
+"""Conference editions (MLSys 2027, MLSys 2028, ...) and the deadlines of their phases.
+
+Deadlines are stored in UTC. Whether a phase is open is computed from the clock by
+:mod:`conferences.phases`; nothing depends on a job having run.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Area(models.TextChoices):
+    """The two halves of the programme committee."""
+
+    SYSTEMS = "systems", "Systems"
+    ML = "ml", "ML"
+
+
+class Topic(models.TextChoices):
+    """What a paper is about, or what a person knows: one half, or both."""
+
+    SYSTEMS = "systems", "Systems"
+    ML = "ml", "ML"
+    BOTH = "both", "Systems and ML"
+
+
+class Phase(models.TextChoices):
+    """The phases of an edition, in the order of its lifecycle."""
+
+    ABSTRACT_REGISTRATION = "abstract", "Abstract registration"
+    PAPER_SUBMISSION = "paper", "Paper submission"
+    SUPPLEMENTARY_MATERIAL = "supplementary", "Supplementary material"
+    BIDDING = "bidding", "Bidding"
+    REVIEWING = "reviewing", "Reviewing"
+    AUTHOR_RESPONSE = "response", "Author response"
+    DISCUSSION = "discussion", "Discussion"
+    NOTIFICATION = "notification", "Notification"
+    CAMERA_READY = "camera_ready", "Camera-ready"
+    ARTIFACT_REGISTRATION = "artifact_registration", "Artifact registration"
+    ARTIFACT_EVALUATION = "artifact_evaluation", "Artifact evaluation"
+    PROGRAM_PUBLICATION = "program", "Program publication"
+
+    @classmethod
+    def ordered(cls) -> list[Phase]:
+        return list(cls)
+
+
+# When a deadline has no explicit opening time, its phase opens when this earlier one closes
+# (None: open from the start). Submission, abstract and supplementary run side by side;
+# the rest follow one another, the way HotCRP and OpenReview lay out a review cycle.
+OPENS_AFTER: dict[Phase, Phase | None] = {
+    Phase.ABSTRACT_REGISTRATION: None,
+    Phase.PAPER_SUBMISSION: None,
+    Phase.SUPPLEMENTARY_MATERIAL: None,
+    Phase.BIDDING: Phase.PAPER_SUBMISSION,
+    Phase.REVIEWING: Phase.BIDDING,
+    Phase.AUTHOR_RESPONSE: Phase.REVIEWING,
+    Phase.DISCUSSION: Phase.AUTHOR_RESPONSE,
+    Phase.NOTIFICATION: Phase.DISCUSSION,
+    Phase.CAMERA_READY: Phase.NOTIFICATION,
+    Phase.ARTIFACT_REGISTRATION: Phase.NOTIFICATION,
+    Phase.ARTIFACT_EVALUATION: Phase.ARTIFACT_REGISTRATION,
+    Phase.PROGRAM_PUBLICATION: Phase.CAMERA_READY,
+}
+
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "api",
+        "static",
+        "media",
+        "me",
+        "profile",
+        "health",
+        "editions",
+    }
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/Berlin or America/Los_Angeles.")
+
+
+def validate_slug_free(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"'{value}' is reserved for the site's own pages; choose another.")
+
+
+class Edition(models.Model):
+    """One year of the conference, with its own URL prefix, time zone and rules."""
+
+    slug = models.SlugField(unique=True, max_length=40, validators=[validate_slug_free])
+    name = models.CharField(max_length=120)
+    tagline = models.CharField(max_length=200, blank=True)
+    call_for_papers = models.TextField(blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/Los_Angeles", validators=[validate_time_zone])
+    contact_email = models.EmailField(blank=True)
+    is_public = models.BooleanField(default=True, help_text="Listed on the home page.")
+
+    page_limit = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="Pages of main text allowed in a submission.",
+    )
+    max_pdf_mb = models.PositiveSmallIntegerField(
+        "maximum PDF size (MB)",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    systems_reviewers_per_paper = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(20)])
+    ml_reviewers_per_paper = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(20)])
+    default_max_load = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MaxValueValidator(500)],
+        help_text="Most papers a PC member reviews, unless set per member.",
+    )
+    default_min_load = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(500)])
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-starts_on", "-created_at")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conferences:edition", kwargs={"edition_slug": self.slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def max_pdf_bytes(self) -> int:
+        return self.max_pdf_mb * 1024 * 1024
+
+    @property
+    def reviewers_per_paper(self) -> int:
+        return self.systems_reviewers_per_paper + self.ml_reviewers_per_paper
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The conference cannot end before it starts."})
+
+
+class Deadline(models.Model):
+    """When a phase of an edition closes (and, optionally, opens). Stored in UTC."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deadlines")
+    phase = models.CharField(max_length=32, choices=Phase.choices)
+    opens_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Leave empty to open when the previous phase closes (or at once for submissions).",
+    )
+    closes_at = models.DateTimeField(help_text="The last second at which the phase is open.")
+
+    class Meta:
+        ordering = ("closes_at",)
+        constraints = [
+            models.UniqueConstraint(fields=("edition", "phase"), name="one_deadline_per_phase"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True) | models.Q(opens_at__lt=models.F("closes_at")),
+                name="deadline_opens_before_it_closes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.slug}: {self.get_phase_display()} closes {self.closes_at:%Y-%m-%d %H:%M:%S} UTC"
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"opens_at": "A phase must open before it closes."})
+
+    @property
+    def phase_enum(self) -> Phase:
+        return Phase(self.phase)
+
+    def closes_local(self) -> datetime:
+        return self.closes_at.astimezone(self.edition.zone)

@@ -1,0 +1,26 @@
+"""Who may see and run an edition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from committees.policy import is_pc_chair
+from conferences.models import Edition
+from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+
+
+@rule
+def can_view_edition(user: Any, edition: Edition) -> Verdict:
+    if edition.is_public or is_pc_chair(user, edition):
+        return ALLOW
+    return deny("This edition is not public yet.")
+
+
+@rule
+def can_manage_edition(user: Any, edition: Edition) -> Verdict:
+    """Settings, deadlines and every chair's page of the edition."""
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    if is_pc_chair(user, edition):
+        return ALLOW
+    return deny("Only the PC chairs of this edition can change its settings and deadlines.")

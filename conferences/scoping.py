@@ -1,0 +1,49 @@
+"""Edition-scoped pages: ``/<edition_slug>/...`` resolves the edition and shows its time zone."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from conferences.models import Edition
+from conferences.selectors import edition_by_slug
+
+View = Callable[..., HttpResponse]
+
+
+def edition_view(view: View) -> View:
+    """Resolve ``edition_slug`` (404 if unknown or hidden), show times in the edition's
+    zone, and call ``view(request, edition, ...)``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, edition_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        edition: Edition = edition_by_slug(request.user, edition_slug)
+        request.edition = edition  # type: ignore[attr-defined]
+        with timezone.override(edition.zone):
+            response = view(request, edition, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    return wrapper
+
+
+class EditionScopedAPIMixin:
+    """For API views under ``editions/<edition_slug>/``: the edition is the policy subject."""
+
+    request: Any
+    kwargs: dict[str, Any]
+
+    @property
+    def is_schema_generation(self) -> bool:
+        """drf-spectacular builds the schema without a real request or URL."""
+        return bool(getattr(self, "swagger_fake_view", False))
+
+    def policy_subject(self) -> Edition:
+        if not hasattr(self, "_edition"):
+            self._edition = edition_by_slug(self.request.user, self.kwargs["edition_slug"])
+        return self._edition

@@ -1,0 +1,48 @@
+"""Show a moment in the edition's zone (the active one) and in AoE, side by side."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from conferences.phases import Timeline, Window, in_aoe
+
+register = template.Library()
+
+
+@register.filter
+def aoe(moment: datetime | None) -> str:
+    return f"{in_aoe(moment):%a %d %b %Y, %H:%M:%S} AoE" if moment else ""
+
+
+@register.filter
+def local(moment: datetime | None) -> str:
+    if not moment:
+        return ""
+    here = timezone.localtime(moment)
+    return f"{here:%a %d %b %Y, %H:%M:%S} {here.tzname()}"
+
+
+@register.simple_tag
+def countdown(moment: datetime) -> str:
+    """A span that static/js/countdown.js turns into a live countdown."""
+    return format_html('<span class="countdown" data-deadline="{}"></span>', moment.isoformat())
+
+
+@register.filter
+def status_at(timeline: Timeline, now: datetime) -> str:
+    return timeline.status(now)
+
+
+@register.filter
+def next_deadline_at(timeline: Timeline, now: datetime) -> Window | None:
+    return timeline.next_deadline(now)
+
+
+@register.simple_tag
+def your_time(moment: datetime) -> str:
+    """A <time> that static/js/countdown.js shows in the reader's own time zone."""
+    return format_html('<time class="yours" datetime="{}"></time>', moment.isoformat())

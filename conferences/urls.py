@@ -1,0 +1,10 @@
+from django.urls import path
+
+from conferences import views
+
+app_name = "conferences"
+urlpatterns = [
+    path("", views.edition_page, name="edition"),
+    path("chair/settings/", views.edition_settings, name="settings"),
+    path("chair/deadlines/", views.edition_deadlines, name="deadlines"),
+]

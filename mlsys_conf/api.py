@@ -1,0 +1,53 @@
+"""API glue: the policy as a DRF permission, and errors that keep their reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mlsys_conf.policy import check
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, but a policy refusal keeps its human reason as the ``detail``, and a
+    service's ValidationError (a rule that needs other rows or the clock) becomes a 400."""
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = exceptions.PermissionDenied(detail=str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    return drf_exception_handler(exc, context)
+
+
+def policy_permission(rule_name: str, *, on_object: bool = False) -> type[BasePermission]:
+    """A DRF permission class that asks the named policy rule.
+
+    Without ``on_object`` the rule is asked with the view's ``policy_subject()`` (e.g. the
+    edition in the URL); with it, with each object the view returns.
+    """
+
+    class PolicyPermission(BasePermission):
+        def has_permission(self, request: Request, view: Any) -> bool:
+            if on_object:
+                return True
+            return self._ask(request, view.policy_subject())
+
+        def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+            return self._ask(request, obj) if on_object else True
+
+        def _ask(self, request: Request, subject: Any) -> bool:
+            verdict = check(rule_name, request.user, subject)
+            if not verdict:
+                if not request.user.is_authenticated:
+                    raise exceptions.NotAuthenticated(verdict.reason)
+                raise exceptions.PermissionDenied(verdict.reason)
+            return True
+
+    PolicyPermission.__name__ = f"Allows_{rule_name}"
+    return PolicyPermission

@@ -1,0 +1,42 @@
+"""Site-wide pages first, then everything of an edition under ``/<edition_slug>/``."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from conferences import views as conference_views
+from mlsys_conf import health
+
+api_patterns = [
+    path("", include("conferences.api")),
+    path("", include("accounts.api")),
+    path("", include("committees.api")),
+    path("", include("submissions.api")),
+    path("", include("bidding.api")),
+    path("", include("assignments.api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
+
+edition_patterns = [
+    path("", include("conferences.urls")),
+    path("", include("committees.urls")),
+    path("", include("submissions.urls")),
+    path("", include("bidding.urls")),
+    path("", include("assignments.urls")),
+]
+
+urlpatterns = [
+    path("", conference_views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("<slug:edition_slug>/", include(edition_patterns)),
+]

@@ -1,0 +1,271 @@
+"""REST endpoints for submissions, under the same policy and deadlines as the pages.
+
+Authors list, register, update, upload to and withdraw their own submissions and declare
+their conflicts; chairs list all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from committees.models import PC_ROLES
+from committees.policy import is_pc_chair
+from conferences.models import Topic
+from conferences.scoping import EditionScopedAPIMixin
+from mlsys_conf.policy import require
+from submissions import policy, selectors, services
+from submissions.models import Author, Conflict, ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ("position", "name", "email", "affiliation", "is_contact")
+        read_only_fields = ("position",)
+        extra_kwargs = {"email": {"validators": []}}
+
+
+class FileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionFile
+        fields = (
+            "id",
+            "kind",
+            "original_name",
+            "sha256",
+            "size",
+            "page_count",
+            "is_accepted",
+            "warning_count",
+            "checks",
+            "uploaded_at",
+        )
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    authors = serializers.SerializerMethodField(help_text="Null where double-blind hides them.")
+    paper = serializers.SerializerMethodField(help_text="The current (latest accepted) paper version.")
+
+    class Meta:
+        model = Submission
+        fields = (
+            "number",
+            "title",
+            "abstract",
+            "topic",
+            "keywords",
+            "authors",
+            "paper",
+            "extended_until",
+            "created_at",
+            "updated_at",
+            "withdrawn_at",
+        )
+
+    @extend_schema_field(AuthorSerializer(many=True, allow_null=True))
+    def get_authors(self, submission: Submission) -> list[dict[str, Any]] | None:
+        if not policy.can_see_authors(self.context["request"].user, submission):
+            return None
+        return AuthorSerializer(submission.authors.all(), many=True).data
+
+    @extend_schema_field(FileSerializer(allow_null=True))
+    def get_paper(self, submission: Submission) -> dict[str, Any] | None:
+        paper = selectors.current_paper(submission)
+        return FileSerializer(paper).data if paper else None
+
+
+class SubmissionInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    abstract = serializers.CharField(max_length=5000)
+    topic = serializers.ChoiceField(choices=Topic.choices)
+    keywords = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    authors = AuthorSerializer(many=True, required=False)
+
+    def validate_authors(self, authors: list[dict[str, Any]]) -> list[services.AuthorInput]:
+        if not authors:
+            raise serializers.ValidationError("List at least one author.")
+        return [
+            services.AuthorInput(a["name"], a["email"], a.get("affiliation", ""), a.get("is_contact", False))
+            for a in authors
+        ]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    user_email = serializers.EmailField(source="user.email", read_only=True)
+    user_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = ("user", "user_email", "user_name", "reason", "source")
+        read_only_fields = ("source",)
+
+
+class DeclaredConflictSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="The PC member's user id.")
+    reason = serializers.ChoiceField(choices=ConflictReason.choices)
+
+
+class SubmissionViewSet(
+    EditionScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your submissions to an edition; all of them if you chair it."""
+
+    serializer_class = SubmissionSerializer
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        if self.is_schema_generation:
+            return Submission.objects.none()
+        edition = self.policy_subject()
+        if is_pc_chair(self.request.user, edition):
+            return selectors.submissions_of_edition(edition)
+        return selectors.submissions_of_author(self.request.user, edition)
+
+    def _visible(self, number: str) -> Submission:
+        submission = get_object_or_404(self.get_queryset(), number=number)
+        require(policy.can_view_submission(self.request.user, submission))
+        return submission
+
+    def _out(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.with_details(Submission.objects.filter(pk=submission.pk)).get()
+        return Response(SubmissionSerializer(fresh, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=SubmissionInputSerializer, responses={201: SubmissionSerializer})
+    def create(self, request: Request, edition_slug: str) -> Response:
+        edition = self.policy_subject()
+        require(policy.can_register_submission(request.user, edition))
+        data = SubmissionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        submission = services.submission_register(
+            edition=edition,
+            title=fields["title"],
+            abstract=fields["abstract"],
+            topic=fields["topic"],
+            keywords=fields["keywords"],
+            authors=fields.get("authors")
+            or [services.AuthorInput(request.user.display_name, request.user.email, request.user.affiliation, True)],
+            by=request.user,
+        )
+        return self._out(submission, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubmissionInputSerializer, responses=SubmissionSerializer)
+    def partial_update(self, request: Request, edition_slug: str, number: str) -> Response:
+        submission = self._visible(number)
+        require(policy.can_edit_submission(request.user, submission))
+        current = {
+            "title": submission.title,
+            "abstract": submission.abstract,
+            "topic": submission.topic,
+            "keywords": submission.keywords,
+        }
+        if not isinstance(request.data, Mapping):
+            raise serializers.ValidationError({"non_field_errors": ["Invalid data. Expected a dictionary."]})
+        data = SubmissionInputSerializer(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        services.submission_update(
+            submission=submission,
+            data=services.SubmissionInput(fields["title"], fields["abstract"], fields["topic"], fields["keywords"]),
+            authors=fields.get("authors"),
+            by=request.user,
+        )
+        return self._out(submission)
+
+    def _upload(self, request: Request, number: str, kind: FileKind) -> Response:
+        submission = self._visible(number)
+        is_paper = kind == FileKind.PAPER
+        require((policy.can_upload_paper if is_paper else policy.can_upload_supplementary)(request.user, submission))
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        limit = submission.edition.max_pdf_bytes if is_paper else services.SUPPLEMENTARY_MAX_BYTES
+        store = services.paper_upload if is_paper else services.supplementary_upload
+        version = store(
+            submission=submission,
+            content=services.read_upload(upload, max_bytes=limit),
+            filename=upload.name,
+            by=request.user,
+        )
+        code = status.HTTP_201_CREATED if version.is_accepted else status.HTTP_400_BAD_REQUEST
+        return Response(FileSerializer(version).data, status=code)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer}, responses={201: FileSerializer, 400: FileSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="paper")
+    def upload_paper(self, request: Request, edition_slug: str, number: str) -> Response:
+        """Upload a paper PDF. 201 when accepted; 400 with the checks when rejected (the
+        previous version stays current)."""
+        return self._upload(request, number, FileKind.PAPER)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer}, responses={201: FileSerializer, 400: FileSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="supplementary")
+    def upload_supplementary(self, request: Request, edition_slug: str, number: str) -> Response:
+        return self._upload(request, number, FileKind.SUPPLEMENTARY)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, edition_slug: str, number: str) -> Response:
+        submission = self._visible(number)
+        require(policy.can_withdraw_submission(request.user, submission))
+        return self._out(services.submission_withdraw(submission=submission, by=request.user))
+
+    @extend_schema(responses=FileSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def files(self, request: Request, edition_slug: str, number: str) -> Response:
+        submission = self._visible(number)
+        return Response(FileSerializer(submission.files.order_by("-uploaded_at"), many=True).data)
+
+    @extend_schema(methods=["GET"], responses=ConflictSerializer(many=True))
+    @extend_schema(
+        methods=["PUT"], request=DeclaredConflictSerializer(many=True), responses=ConflictSerializer(many=True)
+    )
+    @action(detail=True, methods=["get", "put"])
+    def conflicts(self, request: Request, edition_slug: str, number: str) -> Response:
+        """The conflicts of interest of a submission. PUT replaces the authors' declared ones."""
+        submission = self._visible(number)
+        if request.method == "PUT":
+            require(policy.can_declare_author_conflicts(request.user, submission))
+            data = DeclaredConflictSerializer(data=request.data, many=True)
+            data.is_valid(raise_exception=True)
+            pc_ids = set(submission.edition.roles.filter(kind__in=PC_ROLES).values_list("user_id", flat=True))
+            unknown = sorted({row["user"] for row in data.validated_data} - pc_ids)
+            if unknown:
+                raise serializers.ValidationError(f"Not members of the PC: {unknown}")
+            services.conflicts_set_declared(
+                submission=submission,
+                source=ConflictSource.AUTHOR,
+                declared={row["user"]: row["reason"] for row in data.validated_data},
+                by=request.user,
+            )
+        return Response(ConflictSerializer(submission.conflicts.select_related("user"), many=True).data)
+
+
+router = SimpleRouter()
+router.register(r"editions/(?P<edition_slug>[-\w]+)/submissions", SubmissionViewSet, basename="submission")
+urlpatterns = router.urls

@@ -1,0 +1,81 @@
+"""Checks of supplementary material: a PDF, or a ZIP archive that is safe to open.
+
+A ZIP is read from its central directory only; nothing is extracted. Refused: archives that
+expand beyond the limit or by an absurd ratio (zip bombs), names that escape the folder (path
+traversal), encrypted members, and too many files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from submissions.pdf_checks import Limits, PdfReport, Status, check_pdf
+
+MAX_MEMBERS = 5_000
+MAX_RATIO = 200  # uncompressed / compressed, per member
+MAX_EXPANDED_FACTOR = 10  # the whole archive may expand to 10x the upload limit
+
+
+@dataclass(frozen=True)
+class SupplementaryLimits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_pdf_pages: int = 200
+
+
+def check_supplementary(content: bytes, filename: str, *, limits: SupplementaryLimits) -> PdfReport:
+    if content.startswith(b"PK"):
+        return check_zip(content, limits=limits)
+    if filename.lower().endswith(".pdf") or b"%PDF-" in content[:1024]:
+        return check_pdf(content, limits=Limits(max_pages=limits.max_pdf_pages, max_bytes=limits.max_bytes))
+    report = _new_report(content)
+    report.add("supplementary_type", Status.ERROR, "Supplementary material must be a PDF or a ZIP archive.")
+    return report
+
+
+def _new_report(content: bytes) -> PdfReport:
+    return PdfReport(sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+
+
+def check_zip(content: bytes, *, limits: SupplementaryLimits) -> PdfReport:
+    report = _new_report(content)
+    if len(content) > limits.max_bytes:
+        report.add("file_size", Status.ERROR, f"The archive is larger than the {limits.max_bytes // 2**20} MB limit.")
+        return report
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        report.add("zip_readable", Status.ERROR, "The ZIP archive is damaged and cannot be read.")
+        return report
+    problems = list(_zip_problems(members, limits))
+    for problem in problems:
+        report.add("zip_safe", Status.ERROR, problem)
+    if not problems:
+        expanded = sum(m.file_size for m in members)
+        report.add("zip_safe", Status.OK, f"A ZIP archive of {len(members)} files ({expanded // 1024} KB unpacked).")
+    return report
+
+
+def _zip_problems(members: list[zipfile.ZipInfo], limits: SupplementaryLimits) -> list[str]:
+    problems = []
+    if len(members) > MAX_MEMBERS:
+        problems.append(f"The archive holds {len(members)} files; at most {MAX_MEMBERS} are allowed.")
+    unsafe = [m.filename for m in members if _escapes(m.filename)]
+    if unsafe:
+        problems.append(f"The archive has file names that point outside it: {', '.join(unsafe[:3])}.")
+    if any(m.flag_bits & 0x1 for m in members):
+        problems.append("The archive has encrypted files; upload it without a password.")
+    expanded = sum(m.file_size for m in members)
+    bomb = [m.filename for m in members if m.compress_size and m.file_size / m.compress_size > MAX_RATIO]
+    if expanded > limits.max_bytes * MAX_EXPANDED_FACTOR or bomb:
+        problems.append("The archive expands to an unreasonable size (a zip bomb?); upload the files uncompressed.")
+    return problems
+
+
+def _escapes(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")

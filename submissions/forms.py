@@ -1,0 +1,116 @@
+"""Forms of the author's flow. They check the shape of the input; services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from conferences.models import Topic
+from submissions.models import ConflictReason, Submission
+from submissions.services import AuthorInput, SubmissionInput
+
+DECLARABLE_REASONS = [
+    (r.value, r.label)
+    for r in ConflictReason
+    if r not in {ConflictReason.AUTHOR, ConflictReason.DOMAIN, ConflictReason.AFFILIATION}
+]
+
+
+class SubmissionForm(forms.ModelForm):
+    class Meta:
+        model = Submission
+        fields = ("title", "abstract", "topic", "keywords")
+        widgets = {
+            "abstract": forms.Textarea(attrs={"rows": 10, "maxlength": 5000}),
+            "topic": forms.RadioSelect,
+            "keywords": forms.TextInput(attrs={"placeholder": "e.g. distributed training, compilers, LLM serving"}),
+        }
+        help_texts = {
+            "topic": "Which half of the PC the paper speaks to. Every paper is reviewed by both halves.",
+            "keywords": "Separated by commas.",
+        }
+
+    def to_input(self) -> SubmissionInput:
+        data = self.cleaned_data
+        return SubmissionInput(data["title"], data["abstract"], data["topic"], data.get("keywords", ""))
+
+
+class AuthorForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(label="E-mail")
+    affiliation = forms.CharField(max_length=300, required=False)
+    is_contact = forms.BooleanField(required=False, label="Contact")
+
+
+class BaseAuthorFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        emails = [f.cleaned_data["email"].lower() for f in self.live_forms()]
+        if len(emails) != len(set(emails)):
+            raise forms.ValidationError("Each author is listed once; an address appears twice.")
+
+    def live_forms(self) -> list[AuthorForm]:
+        """Filled-in rows in their order (ORDER field first, then position on the page)."""
+        rows = [f for f in self.forms if f.cleaned_data.get("email") and not self._should_delete_form(f)]
+        return sorted(rows, key=lambda f: (f.cleaned_data.get("ORDER") or 10_000, self.forms.index(f)))
+
+    def to_inputs(self) -> list[AuthorInput]:
+        return [
+            AuthorInput(
+                name=f.cleaned_data["name"],
+                email=f.cleaned_data["email"],
+                affiliation=f.cleaned_data.get("affiliation", ""),
+                is_contact=f.cleaned_data.get("is_contact", False),
+            )
+            for f in self.live_forms()
+        ]
+
+
+AuthorFormSet = forms.formset_factory(
+    AuthorForm,
+    formset=BaseAuthorFormSet,
+    extra=3,
+    can_order=True,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+def author_initial(submission: Submission | None, user: Any) -> list[dict[str, Any]]:
+    if submission is None:
+        return [{"name": user.display_name, "email": user.email, "affiliation": user.affiliation, "is_contact": True}]
+    return [
+        {"name": a.name, "email": a.email, "affiliation": a.affiliation, "is_contact": a.is_contact}
+        for a in submission.authors.all()
+    ]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="File", allow_empty_file=True)
+
+
+class ExtensionForm(forms.Form):
+    extended_until = forms.DateTimeField(
+        required=False,
+        label="Extend this paper's upload deadline until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
+        help_text="In the edition's time zone. Empty removes the extension.",
+    )
+
+
+class SubmissionFilterForm(forms.Form):
+    STATUS = [
+        ("", "Any status"),
+        ("submitted", "PDF submitted"),
+        ("abstract", "Abstract only"),
+        ("withdrawn", "Withdrawn"),
+    ]
+    q = forms.CharField(required=False, label="Search")
+    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False)
+    status = forms.ChoiceField(choices=STATUS, required=False)
+    warnings = forms.BooleanField(required=False, label="With check warnings")

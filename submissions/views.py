@@ -1,0 +1,372 @@
+"""Authors' and chairs' pages about submissions. Views parse input, ask the policy, call a
+service and render; files are served only through :func:`file_download`."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from committees.models import PC_ROLES, Role
+from conferences.models import Edition, Phase
+from conferences.scoping import edition_view
+from conferences.selectors import edition_timeline
+from mlsys_conf.policy import require
+from submissions import policy, selectors, services
+from submissions.forms import (
+    DECLARABLE_REASONS,
+    AuthorFormSet,
+    ExtensionForm,
+    SubmissionFilterForm,
+    SubmissionForm,
+    UploadForm,
+    author_initial,
+)
+from submissions.models import ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
+
+
+def _submission(edition: Edition, number: int) -> Submission:
+    return get_object_or_404(selectors.with_details(edition.submissions.all()), number=number)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@edition_view
+def my_submissions(request: HttpRequest, edition: Edition) -> HttpResponse:
+    submissions = selectors.with_current_paper_warnings(selectors.submissions_of_author(request.user, edition))
+    timeline = edition_timeline(edition)
+    deadlines = [
+        timeline.window(p) for p in (Phase.ABSTRACT_REGISTRATION, Phase.PAPER_SUBMISSION, Phase.SUPPLEMENTARY_MATERIAL)
+    ]
+    return render(
+        request,
+        "submissions/mine.html",
+        {
+            "submissions": submissions,
+            "deadlines": [d for d in deadlines if d],
+            "can_register": policy.can_register_submission(request.user, edition),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@edition_view
+def submission_new(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(policy.can_register_submission(request.user, edition))
+    form = SubmissionForm(request.POST or None)
+    authors = AuthorFormSet(request.POST or None, initial=author_initial(None, request.user), prefix="authors")
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        data = form.to_input()
+        try:
+            submission = services.submission_register(
+                edition=edition,
+                title=data.title,
+                abstract=data.abstract,
+                topic=data.topic,
+                keywords=data.keywords,
+                authors=authors.to_inputs(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, f"Registered as #{submission.number}. Now upload the paper before its deadline.")
+            return redirect(submission)
+    return render(request, "submissions/form.html", {"form": form, "authors": authors, "creating": True})
+
+
+@login_required
+@edition_view
+def submission_edit(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(edition, number)
+    require(policy.can_edit_submission(request.user, submission))
+    form = SubmissionForm(request.POST or None, instance=Submission.objects.get(pk=submission.pk))
+    authors = AuthorFormSet(request.POST or None, initial=author_initial(submission, request.user), prefix="authors")
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        try:
+            services.submission_update(
+                submission=submission, data=form.to_input(), authors=authors.to_inputs(), by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect(submission)
+    return render(
+        request,
+        "submissions/form.html",
+        {"form": form, "authors": authors, "submission": submission, "creating": False},
+    )
+
+
+@login_required
+@edition_view
+def submission_detail(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(edition, number)
+    require(policy.can_view_submission(request.user, submission))
+    user = request.user
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "submission": submission,
+            "paper": selectors.current_paper(submission),
+            "supplementary": selectors.current_supplementary(submission),
+            "latest_paper": selectors.latest_version(submission, FileKind.PAPER),
+            "latest_supplementary": selectors.latest_version(submission, FileKind.SUPPLEMENTARY),
+            "files": submission.files.order_by("-uploaded_at"),
+            "conflicts": submission.conflicts.select_related("user"),
+            "show_authors": policy.can_see_authors(user, submission),
+            "can_edit": policy.can_edit_submission(user, submission),
+            "can_upload_paper": policy.can_upload_paper(user, submission),
+            "can_upload_supplementary": policy.can_upload_supplementary(user, submission),
+            "can_withdraw": policy.can_withdraw_submission(user, submission),
+            "can_conflicts": policy.can_declare_author_conflicts(user, submission),
+            "can_extend": policy.can_grant_extension(user, submission),
+            "upload_form": UploadForm(),
+            "extension_form": ExtensionForm(initial={"extended_until": submission.extended_until}),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@edition_view
+def file_upload(request: HttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
+    if kind not in FileKind.values:
+        raise Http404("No such kind of file.")
+    submission = _submission(edition, number)
+    is_paper = kind == FileKind.PAPER
+    require((policy.can_upload_paper if is_paper else policy.can_upload_supplementary)(request.user, submission))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a file to upload.")
+        return redirect(submission)
+    upload = form.cleaned_data["file"]
+    limit = edition.max_pdf_bytes if is_paper else services.SUPPLEMENTARY_MAX_BYTES
+    content = services.read_upload(upload, max_bytes=limit)
+    store = services.paper_upload if is_paper else services.supplementary_upload
+    try:
+        version = store(submission=submission, content=content, filename=upload.name, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error) + " The stored version is unchanged.")
+        return redirect(submission)
+    if version.is_accepted:
+        messages.success(request, f"Uploaded (SHA-256 {version.sha256[:16]}…). A receipt is on its way by e-mail.")
+    else:
+        messages.error(request, "The upload was rejected; the previous version stays. See the checks below.")
+    return redirect(submission)
+
+
+@login_required
+@edition_view
+def submission_withdraw(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(edition, number)
+    require(policy.can_withdraw_submission(request.user, submission))
+    if request.method == "POST":
+        services.submission_withdraw(submission=submission, by=request.user)
+        messages.success(request, f"#{submission.number} is withdrawn.")
+        return redirect(submission)
+    return render(request, "submissions/withdraw.html", {"submission": submission})
+
+
+@require_POST
+@login_required
+@edition_view
+def submission_restore(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(edition, number)
+    require(policy.can_view_submission(request.user, submission))
+    try:
+        services.submission_restore(submission=submission, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"#{submission.number} is back in the running.")
+    return redirect(submission)
+
+
+@require_POST
+@login_required
+@edition_view
+def submission_extension(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(edition, number)
+    require(policy.can_grant_extension(request.user, submission))
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        services.extension_grant(submission=submission, until=form.cleaned_data["extended_until"], by=request.user)
+        messages.success(request, "Extension saved.")
+    else:
+        messages.error(request, "Give a date and time, to the second.")
+    return redirect(submission)
+
+
+def _pc_of(edition: Edition) -> list[Role]:
+    seen: dict[int, Role] = {}
+    for role in Role.objects.filter(edition=edition, kind__in=PC_ROLES).select_related("user"):
+        seen.setdefault(role.user_id, role)
+    return sorted(seen.values(), key=lambda r: (r.user.last_name.lower(), r.user.first_name.lower()))
+
+
+@login_required
+@edition_view
+def author_conflicts(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+    """Authors pick the PC members they are conflicted with, each with a reason."""
+    submission = _submission(edition, number)
+    require(policy.can_view_submission(request.user, submission))
+    pc = _pc_of(edition)
+    conflicts = {c.user_id: c for c in submission.conflicts.all()}
+    if request.method == "POST":
+        require(policy.can_declare_author_conflicts(request.user, submission))
+        pc_ids = {r.user_id for r in pc}
+        declared = {
+            int(uid): request.POST.get(f"reason_{uid}") or ConflictReason.OTHER
+            for uid in request.POST.getlist("conflict")
+            if uid.isdecimal() and int(uid) in pc_ids  # isdigit() lets "²" through to int()
+        }
+        try:
+            services.conflicts_set_declared(
+                submission=submission, source=ConflictSource.AUTHOR, declared=declared, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, f"{len(declared)} conflict{'s' if len(declared) != 1 else ''} declared.")
+            return redirect("submissions:conflicts", edition_slug=edition.slug, number=number)
+    rows = [(role, conflicts.get(role.user_id)) for role in pc]
+    return render(
+        request,
+        "submissions/conflicts.html",
+        {
+            "submission": submission,
+            "rows": rows,
+            "reasons": DECLARABLE_REASONS,
+            "can_change": policy.can_declare_author_conflicts(request.user, submission),
+        },
+    )
+
+
+@login_required
+@edition_view
+def pc_conflicts(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """A PC member marks the papers they are conflicted with. Double-blind: no author names."""
+    require(policy.can_declare_own_conflicts(request.user, edition))
+    submissions = edition.submissions.filter(withdrawn_at__isnull=True).order_by("number")
+    mine = {c.submission_id: c for c in request.user.conflicts.filter(submission__edition=edition)}
+    if request.method == "POST":
+        wanted = {int(s) for s in request.POST.getlist("conflict") if s.isdecimal()}
+        try:
+            for submission in submissions:
+                has = submission.pk in mine
+                if has and mine[submission.pk].source != ConflictSource.PC_MEMBER:
+                    continue  # not theirs to change: its box is disabled, so never sent back
+                if (submission.pk in wanted) != has:
+                    services.conflict_declare_own(
+                        submission=submission,
+                        user=request.user,
+                        reason=request.POST.get(f"reason_{submission.pk}") or ConflictReason.OTHER,
+                        conflicted=submission.pk in wanted,
+                    )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, "Your conflicts are saved.")
+        return redirect("submissions:pc_conflicts", edition_slug=edition.slug)
+    return render(
+        request,
+        "submissions/pc_conflicts.html",
+        {"rows": [(s, mine.get(s.pk)) for s in submissions], "reasons": DECLARABLE_REASONS},
+    )
+
+
+@login_required
+@edition_view
+def submission_list(request: HttpRequest, edition: Edition) -> HttpResponse:
+    require(policy.can_list_all_submissions(request.user, edition))
+    filters = SubmissionFilterForm(request.GET or None)
+    options: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    submissions = selectors.filtered_submissions(edition, **{k: v for k, v in options.items() if v})
+    if request.GET.get("format") == "csv":
+        return _csv_export(request, edition, submissions)
+    return render(request, "submissions/list.html", {"submissions": submissions, "filters": filters})
+
+
+CSV_COLUMNS = [
+    "number",
+    "title",
+    "topic",
+    "keywords",
+    "status",
+    "authors",
+    "emails",
+    "affiliations",
+    "pages",
+    "sha256",
+    "warnings",
+    "registered_utc",
+    "withdrawn_utc",
+]
+
+
+def _csv_export(request: HttpRequest, edition: Edition, submissions: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-submissions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for s in submissions:
+        paper = selectors.current_paper(s)
+        authors = list(s.authors.all()) if policy.can_see_authors(request.user, s) else []
+        status = "withdrawn" if s.is_withdrawn else ("submitted" if paper else "abstract")
+        writer.writerow(
+            [
+                s.number,
+                _cell(s.title),
+                s.topic,
+                _cell(s.keywords),
+                status,
+                "; ".join(_cell(a.name) for a in authors),
+                "; ".join(_cell(a.email) for a in authors),  # "=1+2@example.org" is a valid address
+                "; ".join(_cell(a.affiliation) for a in authors),
+                paper.page_count if paper else "",
+                paper.sha256 if paper else "",
+                paper.warning_count if paper else "",
+                f"{s.created_at:%Y-%m-%d %H:%M:%S}",
+                f"{s.withdrawn_at:%Y-%m-%d %H:%M:%S}" if s.withdrawn_at else "",
+            ]
+        )
+    return response
+
+
+def _cell(text: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@edition_view
+def file_download(request: HttpRequest, edition: Edition, number: int, file_id: int) -> FileResponse:
+    file = get_object_or_404(
+        SubmissionFile.objects.select_related("submission__edition").filter(~Q(file="")),
+        pk=file_id,
+        submission__number=number,
+        submission__edition=edition,
+    )
+    require(policy.can_download_file(request.user, file))
+    extension = file.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        file.file.open("rb"),
+        as_attachment=False,
+        filename=f"{edition.slug}-paper{file.submission.number}-{file.sha256[:8]}.{extension}",
+    )

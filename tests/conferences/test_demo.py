@@ -1,0 +1,97 @@
+"""The demo seed: idempotent, a balanced PC, real PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from io import StringIO
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import User
+from committees.models import Role, RoleKind
+from committees.selectors import pc_balance
+from conferences.demo import DEMO_PASSWORD, seed_demo
+from conferences.models import Deadline, Edition, Phase
+from conferences.selectors import edition_timeline
+from submissions.models import Submission, SubmissionFile
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (User, EmailAddress, Edition, Deadline, Role, Submission, SubmissionFile)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def seeded() -> Any:
+    return seed_demo(papers=3)
+
+
+def test_a_second_run_creates_nothing(seeded: Any) -> None:
+    first = counts()
+    assert first["Edition"] == 2
+    assert first["Submission"] == 3
+    assert seeded.created
+
+    again = seed_demo(papers=3)
+
+    assert again.created == []
+    assert counts() == first
+
+
+def test_the_command_says_when_there_is_nothing_to_create(seeded: Any) -> None:
+    before = counts()
+    out = StringIO()
+    call_command("seed_demo", papers=3, stdout=out)
+    assert "Nothing to create: the demo is already there." in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+    assert counts() == before
+
+
+def test_the_pc_is_split_evenly_between_systems_and_ml(seeded: Any) -> None:
+    edition = Edition.objects.get(slug="mlsys2027")
+    balance = pc_balance(edition)
+    assert balance["Systems"] == balance["ML"] > 0
+    pc = Role.objects.filter(edition=edition, kind__in=[RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR])
+    assert pc.filter(area="systems").count() == pc.filter(area="ml").count()
+    assert Role.objects.filter(edition=edition, kind=RoleKind.AREA_CHAIR, area="systems").count() == 1
+    assert Role.objects.filter(edition=edition, kind=RoleKind.AREA_CHAIR, area="ml").count() == 1
+    assert Role.objects.filter(edition=edition, kind=RoleKind.PC_CHAIR).count() == 1
+
+
+def test_demo_accounts_can_sign_in(seeded: Any) -> None:
+    for email, _ in seeded.logins:
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
+
+
+def test_the_current_edition_is_taking_abstracts(seeded: Any) -> None:
+    edition = Edition.objects.get(slug="mlsys2027")
+    assert edition_timeline(edition).status(timezone.now()) == "Abstract registration"
+    assert set(Deadline.objects.filter(edition=edition).values_list("phase", flat=True)) == {p.value for p in Phase}
+    # Every deadline is 23:59:59 AoE, i.e. 11:59:59 UTC.
+    assert {d.closes_at.strftime("%H:%M:%S") for d in Deadline.objects.all()} == {"11:59:59"}
+
+
+def test_stored_pdfs_are_real(seeded: Any) -> None:
+    files = list(SubmissionFile.objects.select_related("submission"))
+    assert len(files) == 3  # papers 1-3 all have a PDF (every fourth is abstract-only)
+    for file in files:
+        with file.file.open("rb") as handle:
+            content = handle.read()
+        reader = PdfReader(io.BytesIO(content))
+        assert file.is_accepted
+        assert file.page_count == len(reader.pages) >= 1
+        assert file.sha256 == hashlib.sha256(content).hexdigest()
+        assert file.size == len(content)
+        first_page = reader.pages[0].extract_text()
+        assert file.submission.title.split()[0] in first_page

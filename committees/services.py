@@ -269,7 +269,7 @@ def invitation_send(
 
 
 def _locked(invitation: Invitation) -> Invitation:
-    return Invitation.objects.select_for_update().select_related("edition", "user").get(pk=invitation.pk)
+    return Invitation.objects.select_for_update(of=("self",)).select_related("edition", "user").get(pk=invitation.pk)
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from bidding.models import Affinity
+from bidding.services import affinity_compute
 from committees.models import RoleKind
 from committees.services import role_grant
 from conferences.models import Area, Deadline, Edition, Phase
@@ -162,6 +164,23 @@ def _deadlines(report: DemoReport, edition: Edition, offsets: dict[Phase, int]) 
             report.created.append(f"deadline {edition.slug}/{phase.value}")
 
 
+def _interleaved(records: list[dict]) -> list[dict]:
+    """Systems and ML papers in turn, so any number of demo papers is balanced."""
+    by_area = [[r for r in records if r["area"] == area] for area in ("systems", "ml")]
+    return [{**r, "title": r["title"].strip()} for pair in zip(*by_area, strict=False) for r in pair]
+
+
+def _profile(member: User, records: list[dict], rng: random.Random) -> None:
+    """Keywords and a few publications in the member's area, for the affinities; a member's
+    own edits are kept."""
+    if member.keywords or member.publications:
+        return
+    own = rng.sample(records, k=min(2, len(records)))
+    member.keywords = ", ".join(dict.fromkeys(k.strip() for r in own for k in r["keywords"].split(",")))
+    member.publications = "\n\n".join(f"{r['title']}\n{r['abstract']}" for r in own)
+    member.save(update_fields=["keywords", "publications"])
+
+
 @transaction.atomic
 def seed_demo(*, papers: int = 24) -> DemoReport:
     report = DemoReport()
@@ -242,6 +261,8 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
         (ae_chair.email, "AE chair"),
     ]
 
+    records = _interleaved(json.loads(PAPERS_FILE.read_text()))
+    submitted, unsubmitted = records[:papers], records[papers:]
     for area, prefix, expertise in (
         (Area.SYSTEMS, "pc-sys", "systems"),
         (Area.ML, "pc-ml", "ml"),
@@ -255,6 +276,8 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
                 affiliation=AFFILIATIONS[i % len(AFFILIATIONS)],
                 expertise=expertise,
             )
+            pool = [r for r in unsubmitted if r["area"] == expertise] or [r for r in records if r["area"] == expertise]
+            _profile(member, pool, rng)
             kind = RoleKind.AREA_CHAIR if i == 1 else RoleKind.PC_MEMBER
             role_grant(edition=current, user=member, kind=kind, area=area, by=None)
         report.logins.append((f"{prefix}-02@{INSTITUTIONS[AFFILIATIONS[2]]}", f"PC member ({area.label})"))
@@ -280,8 +303,7 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
     ]
     report.logins.append((authors[0].email, "author"))
 
-    records = json.loads(PAPERS_FILE.read_text())
-    for index, record in enumerate(records[:papers]):
+    for index, record in enumerate(submitted):
         if Submission.objects.filter(edition=current, title=record["title"]).exists():
             continue
         team = rng.sample(authors, k=rng.randint(1, 3))
@@ -298,4 +320,6 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
             pdf = make_paper_pdf(record["title"], record["abstract"], pages_of_text=1 + index % 4)
             paper_upload(submission=submission, content=pdf, filename="paper.pdf", by=team[0])
         report.created.append(f"submission #{submission.number}")
+    if report.created or not Affinity.objects.filter(submission__edition=current).exists():
+        affinity_compute(edition=current)  # so papers come sorted by affinity when bidding opens
     return report

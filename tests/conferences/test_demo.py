@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from io import StringIO
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import User
+from bidding.models import Affinity
 from committees.models import Role, RoleKind
 from committees.selectors import pc_balance
 from conferences.demo import DEMO_PASSWORD, seed_demo
@@ -23,7 +25,7 @@ from submissions.models import Submission, SubmissionFile
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (User, EmailAddress, Edition, Deadline, Role, Submission, SubmissionFile)
+MODELS = (User, EmailAddress, Edition, Deadline, Role, Submission, SubmissionFile, Affinity)
 
 
 def counts() -> dict[str, int]:
@@ -95,3 +97,29 @@ def test_stored_pdfs_are_real(seeded: Any) -> None:
         assert file.size == len(content)
         first_page = reader.pages[0].extract_text()
         assert file.submission.title.split()[0] in first_page
+
+
+def test_pc_members_have_profiles_and_papers_have_affinities(seeded: Any) -> None:
+    edition = Edition.objects.get(slug="mlsys2027")
+    pc = User.objects.filter(roles__edition=edition, roles__kind__in=[RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR])
+    assert pc.exists()
+    assert not pc.filter(keywords="").exists()
+    assert not pc.filter(publications="").exists()
+    stored = Affinity.objects.filter(submission__edition=edition)
+    assert stored.count() == Submission.objects.filter(edition=edition).count() * pc.count()
+    assert stored.filter(score__gt=0).exists()
+
+
+def test_demo_papers_alternate_between_systems_and_ml(seeded: Any) -> None:
+    topics = list(
+        Submission.objects.filter(edition__slug="mlsys2027").order_by("number").values_list("topic", flat=True)
+    )
+    assert topics == ["systems", "ml", "systems"]
+
+
+def test_demo_titles_are_stored_as_given_so_a_second_run_finds_them() -> None:
+    from conferences.demo import PAPERS_FILE, _interleaved
+
+    titles = [r["title"] for r in _interleaved(json.loads(PAPERS_FILE.read_text()))]
+    assert len(titles) == 36
+    assert all(t == t.strip() and t for t in titles)

@@ -1,4 +1,5 @@
-"""REST endpoints for review assignments (chairs only): solver runs, drafts, commit."""
+"""REST endpoints for review assignments: solver runs, drafts and commit (chairs); each PC
+member's committed papers (titles only, double-blind)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from rest_framework.routers import SimpleRouter
 from accounts.models import User
 from assignments import services
 from assignments.models import Assignment, AssignmentRun
+from assignments.selectors import papers_to_review
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
+from submissions.models import Submission
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -142,7 +145,26 @@ class AssignmentViewSet(
         return Response({"committed": services.assignments_commit(edition=self.policy_subject(), by=request.user)})
 
 
+class PaperToReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Submission
+        fields = ("number", "title", "abstract", "topic", "keywords")
+
+
+class PaperToReviewViewSet(EditionScopedAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The papers committed to the signed-in PC member: no authors (double-blind)."""
+
+    serializer_class = PaperToReviewSerializer
+    permission_classes = (policy_permission("can_see_own_assignments"),)
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        if self.is_schema_generation:
+            return Submission.objects.none()
+        return papers_to_review(self.request.user, self.policy_subject())
+
+
 router = SimpleRouter()
 router.register(r"editions/(?P<edition_slug>[-\w]+)/assignment-runs", RunViewSet, basename="assignment-run")
 router.register(r"editions/(?P<edition_slug>[-\w]+)/assignments", AssignmentViewSet, basename="assignment")
+router.register(r"editions/(?P<edition_slug>[-\w]+)/papers-to-review", PaperToReviewViewSet, basename="paper-to-review")
 urlpatterns = router.urls

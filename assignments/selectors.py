@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from assignments.models import Assignment
 from bidding.models import Affinity
@@ -159,3 +159,10 @@ def assignment_warnings(
         f"{c.user.display_name} is assigned #{c.submission.number} despite a conflict of interest." for c in clashes
     )
     return warnings
+
+
+def papers_to_review(user: Any, edition: Edition) -> QuerySet[Submission]:
+    """The papers committed to ``user`` in ``edition``: titles only until reviewing opens."""
+    return Submission.objects.filter(
+        edition=edition, assignments__user=user, assignments__is_committed=True, withdrawn_at__isnull=True
+    ).order_by("number")

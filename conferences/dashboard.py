@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from assignments.selectors import papers_to_review
+from bidding import policy as bidding_policy
+from bidding.models import Bid
 from committees import policy as committee_policy
 from committees.models import Role, RoleKind
 from committees.selectors import pc_balance, roles_of
@@ -26,6 +29,8 @@ class Dashboard:
     on_pc: bool = False
     on_ae: bool = False
     can_bid: Verdict | None = None
+    bid_count: int = 0
+    papers_to_review: list[Submission] = field(default_factory=list)
     chair_stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,7 +46,9 @@ def dashboard_for(user: Any, edition: Edition, now: datetime) -> Dashboard:
     board.on_pc = committee_policy.is_on_pc(user, edition)
     board.on_ae = committee_policy.is_on_ae(user, edition)
     if kinds & {RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR}:
-        board.can_bid = committee_policy.can_bid(user, edition, now)
+        board.can_bid = bidding_policy.can_place_bids(user, edition, now)
+        board.bid_count = Bid.objects.filter(user=user, submission__edition=edition).count()
+        board.papers_to_review = list(papers_to_review(user, edition))
     if board.is_chair:
         submissions = submissions_of_edition(edition)
         board.chair_stats = {

@@ -18,21 +18,21 @@ from conferences.selectors import edition_timeline
 log = logging.getLogger(__name__)
 
 EDITION_FIELDS = (  # what chairs may change, in the order forms and the API show it
-        "name",
-        "tagline",
-        "call_for_papers",
-        "venue",
-        "starts_on",
-        "ends_on",
-        "time_zone",
-        "contact_email",
-        "is_public",
-        "page_limit",
-        "max_pdf_mb",
-        "systems_reviewers_per_paper",
-        "ml_reviewers_per_paper",
-        "default_max_load",
-        "default_min_load",
+    "name",
+    "tagline",
+    "call_for_papers",
+    "venue",
+    "starts_on",
+    "ends_on",
+    "time_zone",
+    "contact_email",
+    "is_public",
+    "page_limit",
+    "max_pdf_mb",
+    "systems_reviewers_per_paper",
+    "ml_reviewers_per_paper",
+    "default_max_load",
+    "default_min_load",
 )
 
 

@@ -114,3 +114,21 @@ def test_export_instance_round_trips_through_the_solver(edition: Any, pc: Any, p
     assert [r["label"] for r in rows if r["kind"] == "paper"] == ["#1", "#2", "#3"]
     with pytest.raises(CommandError, match="No edition"):
         call_command("export_instance", "nope", str(out))
+
+
+def test_a_pc_member_lists_their_committed_papers_without_authors(
+    client: Any, edition: Any, pc: Any, papers: Any, chair: Any, outsider: Any
+) -> None:
+    member = pc[Area.ML][0]
+    Assignment.objects.create(submission=papers[0], user=member, source="manual", is_committed=True)
+    Assignment.objects.create(submission=papers[1], user=member, source="solver")  # a draft
+    url = f"/api/editions/{edition.slug}/papers-to-review/"
+
+    body = signed_in(client, member).get(url).json()
+
+    assert [p["number"] for p in body["results"]] == [papers[0].number]
+    assert set(body["results"][0]) == {"number", "title", "abstract", "topic", "keywords"}
+    client.logout()
+    refused = signed_in(client, outsider).get(url)
+    assert refused.status_code == 403
+    assert "Only the PC of this edition" in refused.json()["detail"]

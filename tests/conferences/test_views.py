@@ -6,10 +6,13 @@ from typing import Any
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from django.utils.html import escape
 
+from assignments.models import Assignment
 from conferences.models import Deadline, Edition, Phase
 from conferences.services import EDITION_FIELDS
 from tests.factories.conferences import EditionFactory
+from tests.factories.submissions import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +128,23 @@ def test_pc_member_dashboard_shows_their_role_but_not_the_chair_panel(
     client.force_login(pc_systems)
     html = client.get(edition.get_absolute_url()).content.decode()
     assert 'data-role="pc_member"' in html
-    assert "Bidding is not open now." in html
+    assert "Bidding opens at" in html  # when, not just "not now"
+    assert ">Papers to bid on</a>" in html
     assert 'id="chair-panel"' not in html
+    assert "to review" not in html
+
+
+def test_pc_member_dashboard_lists_their_committed_papers_only(
+    client: Any, submission: Any, pc_systems: Any, chair: Any
+) -> None:
+    draft = SubmissionFactory(edition=submission.edition, number=2, title="A draft assignment")
+    Assignment.objects.create(submission=submission, user=pc_systems, source="manual", is_committed=True)
+    Assignment.objects.create(submission=draft, user=pc_systems, source="solver")
+    client.force_login(pc_systems)
+    html = client.get(submission.edition.get_absolute_url()).content.decode()
+    assert "Your paper to review:" in html
+    assert f"#{submission.number} {escape(submission.title)}" in html
+    assert "A draft assignment" not in html
 
 
 def test_anonymous_sees_no_dashboard(client: Any, edition: Edition) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from conferences.models import Area, Edition
 from submissions.models import Conflict, Submission
 
 HISTOGRAM_BINS = 10
+HISTOGRAM_CEILINGS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
 @dataclass
@@ -72,6 +74,19 @@ def _pc_areas(edition: Edition) -> dict[int, Role]:
     return {r.user_id: r for r in Role.objects.filter(edition=edition, kind=RoleKind.PC_MEMBER).select_related("user")}
 
 
+def affinity_histogram(scores: list[float]) -> list[tuple[str, int]]:
+    """Counts in ``HISTOGRAM_BINS`` equal bins from 0 to a round ceiling of the best score, so
+    the bars spread out whatever the scale of the affinities (TF-IDF cosines are often < 0.1)."""
+    top = max(scores, default=1.0)
+    ceiling = min((c for c in HISTOGRAM_CEILINGS if c >= top), default=HISTOGRAM_CEILINGS[-1])
+    width = ceiling / HISTOGRAM_BINS
+    bins = [0] * HISTOGRAM_BINS
+    for score in scores:
+        bins[min(HISTOGRAM_BINS - 1, max(0, int(score / width)))] += 1
+    digits = max(1, -math.floor(math.log10(width)))
+    return [(f"{i * width:.{digits}f} to {(i + 1) * width:.{digits}f}", n) for i, n in enumerate(bins)]
+
+
 def assignment_preview(edition: Edition) -> Preview:
     roles = _pc_areas(edition)
     submissions = list(Submission.objects.filter(edition=edition, withdrawn_at__isnull=True).order_by("number"))
@@ -85,12 +100,12 @@ def assignment_preview(edition: Edition) -> Preview:
     rows = {s.pk: PaperRow(s, needs=_needs(edition), counts={Area.SYSTEMS: 0, Area.ML: 0}) for s in submissions}
     loads: Counter[int] = Counter()
     member_affinity: dict[int, list[float]] = defaultdict(list)
-    bins = [0] * HISTOGRAM_BINS
+    scores: list[float] = []
     for a in assignments:
         score = affinity.get((a.submission_id, a.user_id), 0.0)
         loads[a.user_id] += 1
         member_affinity[a.user_id].append(score)
-        bins[min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS)))] += 1
+        scores.append(score)
         row = rows.get(a.submission_id)
         role = roles.get(a.user_id)
         if row is None:
@@ -109,12 +124,11 @@ def assignment_preview(edition: Edition) -> Preview:
         )
         for uid, role in sorted(roles.items(), key=lambda item: (item[1].area, item[1].user.last_name))
     ]
-    histogram = [(f"{i / HISTOGRAM_BINS:.1f} to {(i + 1) / HISTOGRAM_BINS:.1f}", n) for i, n in enumerate(bins)]
     committed = sum(1 for a in assignments if a.is_committed)
     return Preview(
         papers=list(rows.values()),
         members=members,
-        histogram=histogram,
+        histogram=affinity_histogram(scores),
         drafts=len(assignments) - committed,
         committed=committed,
         warnings=assignment_warnings(edition),

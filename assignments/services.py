@@ -91,7 +91,7 @@ def run_execute(run_id: int) -> AssignmentRun | None:
         AssignmentRun.objects.filter(pk=run_id).update(
             status=RunStatus.DONE,
             progress=100,
-            stage="Done",
+            stage=f"Solved: {len(result.pairs)} assignments in the draft; check them below, then commit",
             objective=result.objective,
             proven_optimal=result.proven_optimal,
             solve_seconds=result.solve_seconds,

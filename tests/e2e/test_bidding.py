@@ -115,7 +115,7 @@ def test_declare_a_conflict_and_the_paper_leaves_the_list(
     page.reload()
     expect(page.locator("#bid-table tbody tr")).to_have_count(2)
     expect(page.locator("#paper-2")).to_have_count(0)
-    expect(page.locator("#bid-summary")).to_contain_text("You declared 1 conflict")
+    expect(page.locator("#bid-summary")).to_contain_text("You have 1 conflict of interest")
 
 
 def test_cancelling_a_conflict_keeps_the_bid(page: Page, live_server: Any, papers: Edition, pc_systems: Any) -> None:

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.services import PROFILE_FIELDS, profile_update
+from accounts.typing import acting_user
 
 
 class ProfileSerializer(CountryFieldMixin, serializers.ModelSerializer):  # country as its code, e.g. "DE"
@@ -36,7 +37,7 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         serializer = ProfileSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = profile_update(user=request.user, **serializer.validated_data)
+        user = profile_update(user=acting_user(request), **serializer.validated_data)
         return Response(ProfileSerializer(user).data)
 
 

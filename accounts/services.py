@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -12,18 +13,18 @@ from accounts.models import User
 log = logging.getLogger(__name__)
 
 PROFILE_FIELDS = (  # in the order the profile form shows them
-        "first_name",
-        "last_name",
-        "affiliation",
-        "country",
-        "institutional_domains",
-        "expertise",
-        "keywords",
-        "orcid",
-        "dblp_url",
-        "semantic_scholar_url",
-        "homepage",
-        "publications",
+    "first_name",
+    "last_name",
+    "affiliation",
+    "country",
+    "institutional_domains",
+    "expertise",
+    "keywords",
+    "orcid",
+    "dblp_url",
+    "semantic_scholar_url",
+    "homepage",
+    "publications",
 )
 
 
@@ -36,7 +37,7 @@ def _refresh_conflicts_after_commit(user: User) -> None:
 
     edition_ids = set(user.roles.values_list("edition_id", flat=True))
     for edition_id in edition_ids:
-        transaction.on_commit(lambda edition_id=edition_id: refresh_edition_conflicts.delay(edition_id))
+        transaction.on_commit(functools.partial(refresh_edition_conflicts.delay, edition_id))
 
 
 @transaction.atomic

@@ -11,8 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.typing import acting_user
 from assignments import services
 from assignments.models import Assignment, AssignmentRun
 from assignments.selectors import papers_to_review
@@ -67,7 +69,9 @@ class AddSerializer(serializers.Serializer):
     user = serializers.IntegerField(help_text="The PC member's user id.")
 
 
-class ChairsOnly:
+class ChairsOnly(APIView):
+    """For the chairs' viewsets: only the edition's PC chairs get in."""
+
     permission_classes = (policy_permission("can_manage_assignments"),)
 
 
@@ -93,7 +97,7 @@ class RunViewSet(
         data.is_valid(raise_exception=True)
         run = services.run_start(
             edition=self.policy_subject(),
-            by=request.user,
+            by=acting_user(request),
             fair=data.validated_data.get("fair", False),
             bid_weight=data.validated_data.get("bid_weight", 0.25),
         )
@@ -131,18 +135,19 @@ class AssignmentViewSet(
         edition = self.policy_subject()
         submission = get_object_or_404(edition.submissions, number=data.validated_data["number"])
         user = get_object_or_404(User, pk=data.validated_data["user"])
-        change = services.assignment_add(submission=submission, user=user, by=request.user)
+        change = services.assignment_add(submission=submission, user=user, by=acting_user(request))
         body = {"assignment": AssignmentSerializer(change.assignment).data, "warnings": change.warnings}
         return Response(body, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, edition_slug: str, pk: str) -> Response:
-        services.assignment_remove(assignment=get_object_or_404(self.get_queryset(), pk=pk), by=request.user)
+        services.assignment_remove(assignment=get_object_or_404(self.get_queryset(), pk=pk), by=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()}))
     @action(detail=False, methods=["post"])
     def commit(self, request: Request, edition_slug: str) -> Response:
-        return Response({"committed": services.assignments_commit(edition=self.policy_subject(), by=request.user)})
+        committed = services.assignments_commit(edition=self.policy_subject(), by=acting_user(request))
+        return Response({"committed": committed})
 
 
 class PaperToReviewSerializer(serializers.ModelSerializer):

@@ -18,9 +18,16 @@ class RunForm(forms.Form):
     )
 
 
+class PCMemberField(forms.ModelChoiceField):
+    """A PC member's role, labelled with their name and area."""
+
+    def label_from_instance(self, obj: Role) -> str:
+        return f"{obj.user.display_name} ({obj.get_area_display()})"
+
+
 class AddForm(forms.Form):
     number = forms.IntegerField(min_value=1, label="Paper #")
-    user = forms.ModelChoiceField(queryset=Role.objects.none(), label="PC member", to_field_name="user_id")
+    user = PCMemberField(queryset=Role.objects.none(), label="PC member", to_field_name="user_id")
 
     def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,4 +38,3 @@ class AddForm(forms.Form):
             .select_related("user")
             .order_by("area", "user__last_name")
         )
-        field.label_from_instance = lambda role: f"{role.user.display_name} ({role.get_area_display()})"

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.typing import AuthenticatedHttpRequest
 from assignments import services
 from assignments.forms import AddForm, RunForm
 from assignments.models import Assignment
@@ -31,7 +32,7 @@ def _report(request: HttpRequest, change: services.Change, done: str) -> None:
 
 @login_required
 @edition_view
-def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     return render(
         request,
@@ -48,7 +49,7 @@ def dashboard(request: HttpRequest, edition: Edition) -> HttpResponse:
 @require_POST
 @login_required
 @edition_view
-def run_start(request: HttpRequest, edition: Edition) -> HttpResponse:
+def run_start(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     form = RunForm(request.POST)
     if not form.is_valid():
@@ -66,7 +67,7 @@ def run_start(request: HttpRequest, edition: Edition) -> HttpResponse:
 @require_POST
 @login_required
 @edition_view
-def assignment_add(request: HttpRequest, edition: Edition) -> HttpResponse:
+def assignment_add(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     form = AddForm(request.POST, edition=edition)
     if not form.is_valid():
@@ -88,7 +89,7 @@ def assignment_add(request: HttpRequest, edition: Edition) -> HttpResponse:
 @require_POST
 @login_required
 @edition_view
-def assignment_remove(request: HttpRequest, edition: Edition, assignment_id: int) -> HttpResponse:
+def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assignment_id: int) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     assignment = get_object_or_404(Assignment, pk=assignment_id, submission__edition=edition)
     _report(request, services.assignment_remove(assignment=assignment, by=request.user), "Removed.")
@@ -98,7 +99,7 @@ def assignment_remove(request: HttpRequest, edition: Edition, assignment_id: int
 @require_POST
 @login_required
 @edition_view
-def assignment_swap(request: HttpRequest, edition: Edition) -> HttpResponse:
+def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     pair = [
         get_object_or_404(Assignment, pk=request.POST.get(k) or 0, submission__edition=edition)
@@ -116,7 +117,7 @@ def assignment_swap(request: HttpRequest, edition: Edition) -> HttpResponse:
 @require_POST
 @login_required
 @edition_view
-def commit(request: HttpRequest, edition: Edition) -> HttpResponse:
+def commit(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     count = services.assignments_commit(edition=edition, by=request.user)
     messages.success(request, f"{count} assignment{'s' if count != 1 else ''} committed; reviewers are being told.")

@@ -33,7 +33,8 @@ class DeadlinesForm(forms.Form):
             if phase in current:
                 initial[f"{phase.value}_opens"] = current[phase].opens_at
                 initial[f"{phase.value}_closes"] = current[phase].closes_at
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for phase in Phase:
             self.fields[f"{phase.value}_opens"] = forms.DateTimeField(
                 required=False, widget=DATETIME_WIDGET, label=f"{phase.label} opens"

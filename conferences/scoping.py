@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from conferences.models import Edition
 from conferences.selectors import edition_by_slug
 
-View = Callable[..., HttpResponse]
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 
-def edition_view(view: View) -> View:
+def edition_view(view: Callable[..., ResponseT]) -> Callable[..., ResponseT]:
     """Resolve ``edition_slug`` (404 if unknown or hidden), show times in the edition's
     zone, and call ``view(request, edition, ...)``."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, edition_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, edition_slug: str, *args: Any, **kwargs: Any) -> ResponseT:
         edition: Edition = edition_by_slug(request.user, edition_slug)
         request.edition = edition  # type: ignore[attr-defined]
         with timezone.override(edition.zone):

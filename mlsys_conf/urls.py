@@ -1,7 +1,7 @@
 """Site-wide pages first, then everything of an edition under ``/<edition_slug>/``."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -11,7 +11,7 @@ from drf_spectacular.views import (
 from conferences import views as conference_views
 from mlsys_conf import health
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("conferences.api")),
     path("", include("accounts.api")),
     path("", include("committees.api")),

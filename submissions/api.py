@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from accounts.typing import acting_user
 from committees.models import PC_ROLES
 from committees.policy import is_pc_chair
 from conferences.models import Topic
@@ -34,7 +35,7 @@ class AuthorSerializer(serializers.ModelSerializer):
         model = Author
         fields = ("position", "name", "email", "affiliation", "is_contact")
         read_only_fields = ("position",)
-        extra_kwargs = {"email": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -78,7 +79,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_authors(self, submission: Submission) -> list[dict[str, Any]] | None:
         if not policy.can_see_authors(self.context["request"].user, submission):
             return None
-        return AuthorSerializer(submission.authors.all(), many=True).data
+        # With many=True this is a ListSerializer, whose data is a list (the stubs say a dict).
+        authors: serializers.BaseSerializer = AuthorSerializer(submission.authors.all(), many=True)
+        return authors.data
 
     @extend_schema_field(FileSerializer(allow_null=True))
     def get_paper(self, submission: Submission) -> dict[str, Any] | None:
@@ -159,6 +162,7 @@ class SubmissionViewSet(
         data = SubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
+        user = acting_user(request)
         submission = services.submission_register(
             edition=edition,
             title=fields["title"],
@@ -166,8 +170,8 @@ class SubmissionViewSet(
             topic=fields["topic"],
             keywords=fields["keywords"],
             authors=fields.get("authors")
-            or [services.AuthorInput(request.user.display_name, request.user.email, request.user.affiliation, True)],
-            by=request.user,
+            or [services.AuthorInput(user.display_name, user.email, user.affiliation, True)],
+            by=user,
         )
         return self._out(submission, status.HTTP_201_CREATED)
 
@@ -190,7 +194,7 @@ class SubmissionViewSet(
             submission=submission,
             data=services.SubmissionInput(fields["title"], fields["abstract"], fields["topic"], fields["keywords"]),
             authors=fields.get("authors"),
-            by=request.user,
+            by=acting_user(request),
         )
         return self._out(submission)
 
@@ -207,7 +211,7 @@ class SubmissionViewSet(
             submission=submission,
             content=services.read_upload(upload, max_bytes=limit),
             filename=upload.name,
-            by=request.user,
+            by=acting_user(request),
         )
         code = status.HTTP_201_CREATED if version.is_accepted else status.HTTP_400_BAD_REQUEST
         return Response(FileSerializer(version).data, status=code)
@@ -233,7 +237,7 @@ class SubmissionViewSet(
     def withdraw(self, request: Request, edition_slug: str, number: str) -> Response:
         submission = self._visible(number)
         require(policy.can_withdraw_submission(request.user, submission))
-        return self._out(services.submission_withdraw(submission=submission, by=request.user))
+        return self._out(services.submission_withdraw(submission=submission, by=acting_user(request)))
 
     @extend_schema(responses=FileSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -261,7 +265,7 @@ class SubmissionViewSet(
                 submission=submission,
                 source=ConflictSource.AUTHOR,
                 declared={row["user"]: row["reason"] for row in data.validated_data},
-                by=request.user,
+                by=acting_user(request),
             )
         return Response(ConflictSerializer(submission.conflicts.select_related("user"), many=True).data)
 

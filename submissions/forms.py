@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -53,7 +53,7 @@ class BaseAuthorFormSet(forms.BaseFormSet):
 
     def live_forms(self) -> list[AuthorForm]:
         """Filled-in rows in their order (ORDER field first, then position on the page)."""
-        rows = [f for f in self.forms if f.cleaned_data.get("email") and not self._should_delete_form(f)]
+        rows = [f for f in self.forms if f.cleaned_data.get("email") and not f.cleaned_data.get("DELETE")]
         return sorted(rows, key=lambda f: (f.cleaned_data.get("ORDER") or 10_000, self.forms.index(f)))
 
     def to_inputs(self) -> list[AuthorInput]:
@@ -68,16 +68,20 @@ class BaseAuthorFormSet(forms.BaseFormSet):
         ]
 
 
-AuthorFormSet = forms.formset_factory(
-    AuthorForm,
-    formset=BaseAuthorFormSet,
-    extra=3,
-    can_order=True,
-    can_delete=True,
-    min_num=1,
-    validate_min=True,
-    max_num=50,
-    validate_max=True,
+# formset_factory() returns a subclass of ``formset``; the stubs only say "a BaseFormSet".
+AuthorFormSet = cast(
+    "type[BaseAuthorFormSet]",
+    forms.formset_factory(
+        AuthorForm,
+        formset=BaseAuthorFormSet,
+        extra=3,
+        can_order=True,
+        can_delete=True,
+        min_num=1,
+        validate_min=True,
+        max_num=50,
+        validate_max=True,
+    ),
 )
 
 

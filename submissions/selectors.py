@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from conferences.models import Edition
 from submissions.models import FileKind, Submission, SubmissionFile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PaperWarnings(TypedDict):
+    """What :func:`with_current_paper_warnings` adds to each submission."""
+
+    paper_warnings: int | None
+    has_paper: bool
 
 
 def verified_emails_of(user: Any) -> set[str]:
@@ -68,7 +78,7 @@ def is_author(user: Any, submission: Submission) -> bool:
     return any(a.user_id == user.pk or a.email.lower() in emails for a in submission.authors.all())
 
 
-def with_current_paper_warnings(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+def with_current_paper_warnings(qs: QuerySet[Submission]) -> QuerySet[WithAnnotations[Submission, PaperWarnings]]:
     latest = SubmissionFile.objects.filter(submission=OuterRef("pk"), kind=FileKind.PAPER, is_accepted=True).order_by(
         "-uploaded_at"
     )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.typing import AuthenticatedHttpRequest
 from committees.models import PC_ROLES, Role
 from conferences.models import Edition, Phase
 from conferences.scoping import edition_view
@@ -43,7 +44,7 @@ def _errors(error: ValidationError) -> str:
 
 @login_required
 @edition_view
-def my_submissions(request: HttpRequest, edition: Edition) -> HttpResponse:
+def my_submissions(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     submissions = selectors.with_current_paper_warnings(selectors.submissions_of_author(request.user, edition))
     timeline = edition_timeline(edition)
     deadlines = [
@@ -63,7 +64,7 @@ def my_submissions(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 @login_required
 @edition_view
-def submission_new(request: HttpRequest, edition: Edition) -> HttpResponse:
+def submission_new(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(policy.can_register_submission(request.user, edition))
     form = SubmissionForm(request.POST or None)
     authors = AuthorFormSet(request.POST or None, initial=author_initial(None, request.user), prefix="authors")
@@ -89,7 +90,7 @@ def submission_new(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 @login_required
 @edition_view
-def submission_edit(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def submission_edit(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(edition, number)
     require(policy.can_edit_submission(request.user, submission))
     form = SubmissionForm(request.POST or None, instance=Submission.objects.get(pk=submission.pk))
@@ -113,7 +114,7 @@ def submission_edit(request: HttpRequest, edition: Edition, number: int) -> Http
 
 @login_required
 @edition_view
-def submission_detail(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(edition, number)
     require(policy.can_view_submission(request.user, submission))
     user = request.user
@@ -145,7 +146,7 @@ def submission_detail(request: HttpRequest, edition: Edition, number: int) -> Ht
 @require_POST
 @login_required
 @edition_view
-def file_upload(request: HttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
+def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
     if kind not in FileKind.values:
         raise Http404("No such kind of file.")
     submission = _submission(edition, number)
@@ -173,7 +174,7 @@ def file_upload(request: HttpRequest, edition: Edition, number: int, kind: str) 
 
 @login_required
 @edition_view
-def submission_withdraw(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def submission_withdraw(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(edition, number)
     require(policy.can_withdraw_submission(request.user, submission))
     if request.method == "POST":
@@ -186,7 +187,7 @@ def submission_withdraw(request: HttpRequest, edition: Edition, number: int) -> 
 @require_POST
 @login_required
 @edition_view
-def submission_restore(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(edition, number)
     require(policy.can_view_submission(request.user, submission))
     try:
@@ -201,7 +202,7 @@ def submission_restore(request: HttpRequest, edition: Edition, number: int) -> H
 @require_POST
 @login_required
 @edition_view
-def submission_extension(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(edition, number)
     require(policy.can_grant_extension(request.user, submission))
     form = ExtensionForm(request.POST)
@@ -222,7 +223,7 @@ def _pc_of(edition: Edition) -> list[Role]:
 
 @login_required
 @edition_view
-def author_conflicts(request: HttpRequest, edition: Edition, number: int) -> HttpResponse:
+def author_conflicts(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     """Authors pick the PC members they are conflicted with, each with a reason."""
     submission = _submission(edition, number)
     require(policy.can_view_submission(request.user, submission))
@@ -260,7 +261,7 @@ def author_conflicts(request: HttpRequest, edition: Edition, number: int) -> Htt
 
 @login_required
 @edition_view
-def pc_conflicts(request: HttpRequest, edition: Edition) -> HttpResponse:
+def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     """A PC member marks the papers they are conflicted with. Double-blind: no author names."""
     require(policy.can_declare_own_conflicts(request.user, edition))
     submissions = edition.submissions.filter(withdrawn_at__isnull=True).order_by("number")
@@ -293,7 +294,7 @@ def pc_conflicts(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 @login_required
 @edition_view
-def submission_list(request: HttpRequest, edition: Edition) -> HttpResponse:
+def submission_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(policy.can_list_all_submissions(request.user, edition))
     filters = SubmissionFilterForm(request.GET or None)
     options: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
@@ -356,7 +357,7 @@ def _cell(text: str) -> str:
 
 @login_required
 @edition_view
-def file_download(request: HttpRequest, edition: Edition, number: int, file_id: int) -> FileResponse:
+def file_download(request: AuthenticatedHttpRequest, edition: Edition, number: int, file_id: int) -> FileResponse:
     file = get_object_or_404(
         SubmissionFile.objects.select_related("submission__edition").filter(~Q(file="")),
         pk=file_id,

@@ -86,6 +86,7 @@ class RunViewSet(
     """Solver runs: POST starts one (a Celery job); GET shows its progress and result."""
 
     serializer_class = RunSerializer
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
 
     def get_queryset(self) -> QuerySet[AssignmentRun]:
         if self.is_schema_generation:
@@ -111,6 +112,7 @@ class AssignmentViewSet(
     """Draft and committed assignments. POST adds one by hand; commit makes drafts final."""
 
     serializer_class = AssignmentSerializer
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
 
     def get_queryset(self) -> QuerySet[Assignment]:
         if self.is_schema_generation:

@@ -63,6 +63,7 @@ class RoleViewSet(
     """The committee of an edition: PC chairs, PC members by half, area chairs, AE."""
 
     serializer_class = RoleSerializer
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
     permission_classes = (policy_permission("can_manage_committee"),)
 
     def get_queryset(self) -> QuerySet[Role]:
@@ -157,6 +158,7 @@ class InvitationViewSet(
     withdrawn one with a fresh link."""
 
     serializer_class = InvitationSerializer
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
     permission_classes = (policy_permission("can_manage_committee"),)
 
     def get_queryset(self) -> QuerySet[Invitation]:

@@ -40,3 +40,6 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("<slug:edition_slug>/", include(edition_patterns)),
 ]
+
+handler404 = "mlsys_conf.errors.page_not_found"
+handler500 = "mlsys_conf.errors.server_error"

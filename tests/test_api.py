@@ -136,3 +136,41 @@ def test_schema_validates_without_warnings(tmp_path: Path) -> None:
 def test_docs_pages_render(client: Any) -> None:
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/redoc/").status_code == 200
+
+
+# --- Errors: JSON for API clients, HTML for people -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/nothing-here/",
+        "/api/editions/mlsys2027/roles/null,null/",
+        "/api/editions/mlsys2027/invitations/0.5/",
+        "/api/editions/mlsys2027/assignments/x/",
+        "/api/editions/mlsys2027/assignment-runs/1e9/",
+    ],
+)
+def test_an_unknown_api_url_is_a_json_404(client: Any, edition: Any, chair: Any, url: str) -> None:
+    client.force_login(chair)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_unknown_page_is_an_html_404(client: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_crash_answers_api_clients_in_json() -> None:
+    from django.test import RequestFactory
+
+    from mlsys_conf.errors import server_error
+
+    response = server_error(RequestFactory().get("/api/editions/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert b"Server error." in response.content

@@ -1,4 +1,4 @@
-"""API glue: the policy as a DRF permission, and errors that keep their reason."""
+"""API glue: the policy as a DRF permission, errors that keep their reason, pagination."""
 
 from __future__ import annotations
 
@@ -7,12 +7,24 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mlsys_conf.policy import check
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=`` pages of 100 by default, at most 1,000; an offset past any real list
+    is treated as the end of it (no database integer overflow from a huge number)."""
+
+    max_limit = 1000
+    max_offset = 2**31 - 1
+
+    def get_offset(self, request: Request) -> int:
+        return min(super().get_offset(request), self.max_offset)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -191,7 +191,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "mlsys_conf.api.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "mlsys_conf.api.exception_handler",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,16 @@ MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
 
 
+def _fitted(dedupe_key: str) -> str:
+    """The key itself when it fits its column; else its start and the SHA-256 of all of it (a
+    key holds an address, which may be 254 characters long)."""
+    limit = Mail._meta.get_field("dedupe_key").max_length or 200
+    if len(dedupe_key) <= limit:
+        return dedupe_key
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()
+    return f"{dedupe_key[: limit - len(digest) - 1]}#{digest}"
+
+
 def mail_queue(
     *,
     to_email: str,
@@ -35,6 +46,7 @@ def mail_queue(
 
     With a ``dedupe_key`` already used, the existing row is returned and nothing is queued.
     """
+    dedupe_key = _fitted(dedupe_key) if dedupe_key else None
     if dedupe_key:
         existing = Mail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:

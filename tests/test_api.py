@@ -174,3 +174,18 @@ def test_a_crash_answers_api_clients_in_json() -> None:
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert b"Server error." in response.content
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("offset=-32571895&limit=14994764149448404992", 1),  # found by schemathesis: was a 500
+        ("offset=14994764149448404992&limit=5", 0),
+        ("limit=0", 1),
+        ("limit=abc", 1),
+    ],
+)
+def test_any_paging_numbers_give_a_page(client: Any, edition: Any, query: str, count: int) -> None:
+    response = client.get(f"/api/editions/?{query}")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count

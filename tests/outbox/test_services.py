@@ -276,3 +276,14 @@ def test_mail_queue_template_renders_subject_on_one_line(closed_edition: Any) ->
     assert mail.subject == "[MLSys 2031] Paper submission has closed"
     assert "\n" not in mail.subject
     assert "https://x.example/mlsys2031/" in mail.body
+
+
+def test_a_dedupe_key_with_a_254_character_address_still_dedupes() -> None:
+    address = f"{'a' * 64}@{'b' * 185}.org"  # 254 characters, the most an address may have
+    key = f"new-author:1:{address}"
+    first = mail_queue(to_email=address, subject="Hello", body="Body", dedupe_key=key)
+    again = mail_queue(to_email=address, subject="Hello", body="Body", dedupe_key=key)
+    other = mail_queue(to_email=address, subject="Hello", body="Body", dedupe_key=key.replace("1:", "2:", 1))
+    assert first.pk == again.pk != other.pk
+    assert len(first.dedupe_key) <= 200
+    assert first.dedupe_key.startswith("new-author:1:aaaa")

@@ -132,3 +132,24 @@ def test_a_pc_member_lists_their_committed_papers_without_authors(
     refused = signed_in(client, outsider).get(url)
     assert refused.status_code == 403
     assert "Only the PC of this edition" in refused.json()["detail"]
+
+
+def test_the_page_asks_as_many_queries_for_one_assigned_paper_as_for_three(
+    client: Any, edition: Any, pc: Any, papers: Any, chair: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("assignments:dashboard", kwargs={"edition_slug": edition.slug})
+    signed_in(client, chair)
+
+    def queries_with(assigned: list[Any]) -> int:
+        Assignment.objects.all().delete()
+        for paper in assigned:
+            for members in pc.values():
+                Assignment.objects.create(submission=paper, user=members[0], source="manual")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(papers[:1]) == queries_with(papers)

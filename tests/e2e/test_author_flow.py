@@ -18,10 +18,10 @@ from tests.factories.accounts import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page: Page, base: str, email: str) -> None:
+def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
 
 

@@ -17,7 +17,8 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from bidding.models import Affinity, Bid, BidLevel
 from committees.models import Role, RoleKind
 from committees.selectors import roles_of
-from conferences.models import Area, Edition, Topic
+from conferences.models import Area, Edition, Phase, Topic
+from conferences.selectors import phase_is_open
 from submissions.models import Conflict, Submission
 
 BIDDER_ROLES = frozenset({RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR})
@@ -272,6 +273,20 @@ class AffinityStatus:
     papers: int
     members: int
     without_profile: list[Any] = field(default_factory=list)
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.pairs < self.papers * self.members
+
+
+def editions_missing_affinities(now: datetime) -> list[Edition]:
+    """Editions in their bidding phase where some (paper, member) pair has no stored affinity:
+    a paper or a member came after the last computation, or none was run yet."""
+    return [
+        edition
+        for edition in Edition.objects.all()
+        if phase_is_open(edition, Phase.BIDDING, now) and affinity_status(edition).is_incomplete
+    ]
 
 
 def affinity_status(edition: Edition) -> AffinityStatus:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from bidding import notifications, services
+from bidding import notifications, selectors, services
 from conferences.models import Edition
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,16 @@ def compute_affinity(edition_id: int) -> int:
         log.info("edition %s is gone; no affinities", edition_id)
         return 0
     return services.affinity_compute(edition=edition)
+
+
+@shared_task
+def complete_affinities() -> int:
+    """While bidding is open, score the pairs that have no affinity yet (late papers, new
+    members), so every member's list is sorted by match without a chair having to ask."""
+    editions = selectors.editions_missing_affinities(timezone.now())
+    for edition in editions:
+        services.affinity_compute(edition=edition)
+    return len(editions)
 
 
 @shared_task

@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "conferences.tasks.send_deadline_reminders",
         "schedule": crontab(minute="7,37"),
     },
+    "complete-affinities": {
+        "task": "bidding.tasks.complete_affinities",
+        "schedule": crontab(minute="*/10"),
+    },
     "remind-few-bids": {
         "task": "bidding.tasks.remind_few_bids",
         "schedule": crontab(minute=23),

@@ -111,3 +111,32 @@ def test_the_affinity_task_computes_by_id(edition: Edition, pc_systems: Any) -> 
 
 def test_the_affinity_task_ignores_a_deleted_edition(db: Any) -> None:
     assert tasks.compute_affinity.delay(987654).get() == 0
+
+
+def test_missing_affinities_are_filled_in_while_bidding_is_open(edition: Edition, pc_systems: Any) -> None:
+    set_profile(pc_systems, keywords="sparse kernels")
+    add_paper(edition, 1, title="Sparse kernels on GPUs")
+    assert tasks.complete_affinities() == 0  # bidding has not opened: nothing to do yet
+    assert not Affinity.objects.exists()
+
+    open_bidding(edition)
+    assert tasks.complete_affinities() == 1
+    assert Affinity.objects.count() == 1
+    assert tasks.complete_affinities() == 0  # complete: the second run does nothing
+
+    add_paper(edition, 2, title="A late paper on sparse kernels")  # e.g. an extension
+    assert tasks.complete_affinities() == 1
+    assert Affinity.objects.count() == 2
+
+
+def test_no_affinities_are_computed_after_bidding_closed(edition: Edition, pc_systems: Any) -> None:
+    add_paper(edition, 1, title="Sparse kernels on GPUs")
+    open_bidding(edition, closes_in=timedelta(seconds=-1))
+    assert tasks.complete_affinities() == 0
+
+
+def test_the_beat_schedule_completes_affinities() -> None:
+    celery_app.loader.import_default_modules()
+    tasks_run = {e["task"] for e in celery_app.conf.beat_schedule.values()}
+    assert "bidding.tasks.complete_affinities" in tasks_run
+    assert "bidding.tasks.complete_affinities" in celery_app.tasks

@@ -12,6 +12,10 @@ Pure functions over plain strings (no ORM), so they are easy to test and to time
   sparse product: 1,000 real abstracts x 200 profiles take about a second on one core.
 * A member whose profile is empty (or holds only stop words) has a zero vector and so a zero
   score with every paper; :attr:`AffinityMatrix.empty_members` lists them.
+* A member is matched on several texts: their whole profile, and each publication on its own
+  when they list several. A pair's score is the best of these (:func:`compute_profile_affinity`),
+  so a paper very close to one of twenty publications is not diluted by the other nineteen (the
+  way TPMS and OpenReview's expertise models take the best-matching publication).
 * Explanation: the cosine is a sum over shared terms of ``paper_weight * member_weight``; the
   terms with the largest products are the ones that "matched most". :meth:`top_terms_for_paper`
   computes them for one paper against every member with one sparse slice (vectorised); all
@@ -41,6 +45,13 @@ def paper_text(*, title: str, abstract: str, keywords: str = "") -> str:
 def profile_text(*, keywords: str = "", publications: str = "") -> str:
     """What a member knows: their keywords and the titles and abstracts of their publications."""
     return "\n".join(part for part in (keywords, publications) if part and part.strip())
+
+
+def profile_units(*, keywords: str = "", publications: Sequence[str] = ()) -> list[str]:
+    """The texts a member is matched on: the whole profile, then each publication alone when
+    there are several (a single one is the whole profile already, less the keywords)."""
+    whole = profile_text(keywords=keywords, publications="\n\n".join(publications))
+    return [whole, *publications] if len(publications) > 1 else [whole]
 
 
 def make_vectorizer() -> TfidfVectorizer:
@@ -138,3 +149,44 @@ def compute_affinity(papers: Sequence[str], members: Sequence[str]) -> AffinityM
         member_vectors=sparse.csc_matrix(member_vectors),
         terms=vectorizer.get_feature_names_out(),
     )
+
+
+@dataclass(frozen=True)
+class ProfileAffinity:
+    """Scores of ``n_papers`` x ``n_members`` pairs, each the best over the member's texts."""
+
+    units: AffinityMatrix  # papers x every member's texts, in member order
+    best_unit: np.ndarray  # (n_papers, n_members): the unit that gave each pair its score
+    scores: np.ndarray  # (n_papers, n_members), values in [0, 1]
+    empty_members: list[int]  # members with no usable text at all: every score 0
+
+    def iter_explained(self, k: int = TOP_TERMS) -> Iterator[tuple[int, int, float, list[Term]]]:
+        """Every pair as ``(paper, member, score, top_terms)``; the terms are those of the text
+        that matched best."""
+        for p in range(self.scores.shape[0]):
+            explained = self.units.top_terms_for_paper(p, k=k, members=self.best_unit[p].tolist())
+            for m, terms in enumerate(explained):
+                yield p, m, float(self.scores[p, m]), terms
+
+
+def compute_profile_affinity(papers: Sequence[str], profiles: Sequence[Sequence[str]]) -> ProfileAffinity:
+    """Affinity of every paper with every member, each member given as their texts (see
+    :func:`profile_units`): the best cosine over the member's texts."""
+    sizes = [max(1, len(texts)) for texts in profiles]
+    units = compute_affinity(papers, [text for texts in profiles for text in (texts or [""])])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    n_papers, n_members = len(papers), len(profiles)
+    best_unit = np.zeros((n_papers, n_members), dtype=int)
+    scores = np.zeros((n_papers, n_members))
+    rows = np.arange(n_papers)
+    for m, (start, size) in enumerate(zip(starts, sizes, strict=True)):
+        best = units.scores[:, start : start + size].argmax(axis=1) + start
+        best_unit[:, m] = best
+        scores[:, m] = units.scores[rows, best]
+    empty_units = set(units.empty_members)
+    empty_members = [
+        m
+        for m, (start, size) in enumerate(zip(starts, sizes, strict=True))
+        if all(u in empty_units for u in range(start, start + size))
+    ]
+    return ProfileAffinity(units=units, best_unit=best_unit, scores=scores, empty_members=empty_members)

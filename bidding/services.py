@@ -79,7 +79,7 @@ def bid_clear(*, submission: Submission, user: Any, now: datetime | None = None)
 # --- Affinity --------------------------------------------------------------------------------
 
 
-def _rows(matrix: affinity.AffinityMatrix, paper_ids: list[int], user_ids: list[int]) -> Iterator[Affinity]:
+def _rows(matrix: affinity.ProfileAffinity, paper_ids: list[int], user_ids: list[int]) -> Iterator[Affinity]:
     for p, m, score, terms in matrix.iter_explained():
         yield Affinity(
             submission_id=paper_ids[p],
@@ -96,9 +96,9 @@ def affinity_compute(*, edition: Edition) -> int:
     of withdrawn papers or former members are removed. Returns the number of pairs stored."""
     papers = list(active_papers(edition).order_by("pk").only("pk", "title", "abstract", "keywords"))
     members = [role.user for role in bidders_of(edition)]
-    matrix = affinity.compute_affinity(
+    matrix = affinity.compute_profile_affinity(
         [affinity.paper_text(title=p.title, abstract=p.abstract, keywords=p.keywords) for p in papers],
-        [affinity.profile_text(keywords=u.keywords, publications=u.publications) for u in members],
+        [affinity.profile_units(keywords=u.keywords, publications=u.publication_list) for u in members],
     )
     paper_ids, user_ids = [p.pk for p in papers], [u.pk for u in members]
     Affinity.objects.filter(submission__edition=edition).exclude(submission_id__in=paper_ids).delete()

@@ -7,13 +7,19 @@ import json
 import random
 import re
 import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bidding.affinity import TOP_TERMS, compute_affinity, paper_text, profile_text
+from bidding.affinity import (
+    TOP_TERMS,
+    compute_affinity,
+    compute_profile_affinity,
+    paper_text,
+    profile_text,
+    profile_units,
+)
 from tests.bidding.helpers import demo_papers
 
 SHARED_PAPERS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "papers"
@@ -177,21 +183,21 @@ def synthetic_corpus(n_papers: int, n_members: int) -> tuple[list[str], list[str
     return papers, members
 
 
-def test_a_thousand_papers_by_two_hundred_members_is_fast() -> None:
+def test_a_thousand_papers_by_two_hundred_members_are_all_scored_and_explained() -> None:
+    """Behaviour at size; the time it takes is measured by bench/affinity.py."""
     papers, members = synthetic_corpus(1000, 200)
-    started = time.perf_counter()
     result = compute_affinity(papers, members)
     first_paper = result.top_terms_for_paper(0)
-    elapsed = time.perf_counter() - started
     assert result.scores.shape == (1000, 200)
     assert len(first_paper) == 200
-    assert elapsed < 15, f"scoring 1,000 x 200 took {elapsed:.1f} s"
+    assert all(terms for terms in first_paper)  # real sentences always share some terms
 
 
 # --- The larger shared corpus, when this machine has it ------------------------------------------
 
 
-def test_on_the_shared_corpus_members_prefer_their_own_half() -> None:
+@pytest.mark.parametrize("per_publication", [False, True], ids=["whole-profile", "per-publication"])
+def test_on_the_shared_corpus_members_prefer_their_own_half(per_publication: bool) -> None:
     sysconf = SHARED_PAPERS / "sysconf2017" / "papers.jsonl"
     iclr = SHARED_PAPERS / "airas-iclr-icml-2020" / "iclr2020.json"
     if not (sysconf.exists() and iclr.exists()):
@@ -203,9 +209,55 @@ def test_on_the_shared_corpus_members_prefer_their_own_half() -> None:
     rng.shuffle(systems)
     rng.shuffle(ml)
     papers = systems[:150] + ml[:150]
-    members = [publications(systems[150 + 5 * i : 155 + 5 * i]) for i in range(20)]
-    members += [publications(ml[150 + 5 * i : 155 + 5 * i]) for i in range(20)]
-    scores = compute_affinity([paper_text(title=p["title"], abstract=p["abstract"]) for p in papers], members).scores
+    own_papers = [systems[150 + 5 * i : 155 + 5 * i] for i in range(20)] + [
+        ml[150 + 5 * i : 155 + 5 * i] for i in range(20)
+    ]
+    paper_texts = [paper_text(title=p["title"], abstract=p["abstract"]) for p in papers]
+    if per_publication:
+        units = [profile_units(publications=[publications([p]) for p in mine]) for mine in own_papers]
+        scores = compute_profile_affinity(paper_texts, units).scores
+    else:
+        scores = compute_affinity(paper_texts, [publications(mine) for mine in own_papers]).scores
     own = [scores[:150, m].mean() > scores[150:, m].mean() for m in range(20)]
     own += [scores[150:, m].mean() > scores[:150, m].mean() for m in range(20, 40)]
     assert statistics.mean(float(o) for o in own) >= 0.9
+
+
+# --- Members matched on each of their publications --------------------------------------------
+
+
+def test_one_matching_publication_among_many_is_not_diluted() -> None:
+    systems, ml = split_by_area()
+    paper, match = systems[0], systems[1]
+    focused = profile_units(publications=[publications([match])])
+    broad = profile_units(publications=[publications([p]) for p in [match, *ml[:6]]])
+    assert len(broad) == 8  # the whole profile, then each of the 7 publications
+
+    result = compute_profile_affinity(texts([paper]), [focused, broad])
+
+    assert result.scores[0, 1] == pytest.approx(result.scores[0, 0])
+    concatenated = compute_affinity(texts([paper]), [profile_text(publications=publications([match, *ml[:6]]))])
+    assert result.scores[0, 1] > concatenated.scores[0, 0]
+
+
+def test_the_explanation_comes_from_the_publication_that_matched() -> None:
+    broad = profile_units(
+        publications=["Parameter servers for distributed training", "Protein folding with graph networks"]
+    )
+    result = compute_profile_affinity(["Parameter server designs for distributed training."], [broad])
+    ((_, _, score, terms),) = list(result.iter_explained())
+    assert result.best_unit[0, 0] == 1  # the first publication on its own
+    assert score > 0
+    assert "distributed training" in {term for term, _ in terms}
+
+
+def test_members_without_any_text_score_zero_and_are_listed() -> None:
+    result = compute_profile_affinity(["GPU kernels"], [[""], profile_units(keywords="GPU kernels"), []])
+    assert result.scores.shape == (1, 3)
+    assert result.scores[0, 0] == result.scores[0, 2] == 0
+    assert result.scores[0, 1] > 0
+    assert result.empty_members == [0, 2]
+
+
+def test_no_papers_give_an_empty_matrix() -> None:
+    assert compute_profile_affinity([], [profile_units(keywords="GPU")]).scores.shape == (0, 1)

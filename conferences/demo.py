@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from bidding.models import Affinity
 from bidding.services import affinity_compute
-from committees.models import RoleKind
-from committees.services import role_grant
+from committees.models import Invitation, RoleKind
+from committees.services import invitation_send, role_grant
 from conferences.models import Area, Deadline, Edition, Phase
 from submissions.models import Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
@@ -281,6 +281,13 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
             kind = RoleKind.AREA_CHAIR if i == 1 else RoleKind.PC_MEMBER
             role_grant(edition=current, user=member, kind=kind, area=area, by=None)
         report.logins.append((f"{prefix}-02@{INSTITUTIONS[AFFILIATIONS[2]]}", f"PC member ({area.label})"))
+    for email, name, area in (  # invited, not answered yet: the committee page lists them
+        (f"pending-sys@{INSTITUTIONS['KAIST']}", "Min-jun Kim", Area.SYSTEMS),
+        (f"pending-ml@{INSTITUTIONS['EPFL']}", "Lea Moser", Area.ML),
+    ):
+        if not Invitation.objects.filter(edition=current, email=email).exists():
+            invitation_send(edition=current, email=email, name=name, kind=RoleKind.PC_MEMBER, area=area, by=chair)
+            report.created.append(f"invitation {email}")
     for i in range(1, 4):
         member = _user(
             report,

@@ -16,16 +16,17 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from bidding.models import Affinity
-from committees.models import Role, RoleKind
+from committees.models import Invitation, Role, RoleKind
 from committees.selectors import pc_balance
 from conferences.demo import DEMO_PASSWORD, seed_demo
 from conferences.models import Deadline, Edition, Phase
 from conferences.selectors import edition_timeline
+from outbox.models import Mail
 from submissions.models import Submission, SubmissionFile
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (User, EmailAddress, Edition, Deadline, Role, Submission, SubmissionFile, Affinity)
+MODELS = (User, EmailAddress, Edition, Deadline, Role, Invitation, Submission, SubmissionFile, Affinity, Mail)
 
 
 def counts() -> dict[str, int]:
@@ -123,3 +124,8 @@ def test_demo_titles_are_stored_as_given_so_a_second_run_finds_them() -> None:
     titles = [r["title"] for r in _interleaved(json.loads(PAPERS_FILE.read_text()))]
     assert len(titles) == 36
     assert all(t == t.strip() and t for t in titles)
+
+
+def test_two_invitations_wait_for_an_answer(seeded: Any) -> None:
+    pending = Invitation.objects.filter(edition__slug="mlsys2027", status="pending")
+    assert sorted(pending.values_list("area", flat=True)) == ["ml", "systems"]

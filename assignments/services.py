@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,10 @@ from submissions.models import Conflict, ConflictReason, ConflictSource, Submiss
 
 log = logging.getLogger(__name__)
 
+# A run still queued or running after this long lost its worker (killed, out of memory): the
+# next run_start marks it failed instead of waiting for it forever. Solves take minutes at most.
+RUN_STALE_AFTER = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -35,6 +40,7 @@ class Change:
 def run_start(*, edition: Edition, by: User, fair: bool = False, bid_weight: float = 0.25) -> AssignmentRun:
     if not 0 <= bid_weight <= 10:
         raise ValidationError("The bid weight must be between 0 and 10.")
+    _fail_stale_runs(edition)
     if edition.assignment_runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValidationError("A solver run is already under way; wait for it to finish.")
     run = AssignmentRun.objects.create(edition=edition, fair=fair, bid_weight=bid_weight, created_by=by)
@@ -43,6 +49,15 @@ def run_start(*, edition: Edition, by: User, fair: bool = False, bid_weight: flo
     transaction.on_commit(lambda: execute_run.delay(run.pk))
     log.info("user %s started assignment run %s for %s", by.pk, run.pk, edition.slug)
     return run
+
+
+def _fail_stale_runs(edition: Edition) -> None:
+    now = timezone.now()
+    stale = edition.assignment_runs.filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=now - RUN_STALE_AFTER
+    )
+    for run_id in stale.values_list("pk", flat=True):
+        _fail(run_id, ["No worker finished this run within an hour (the worker may have stopped)."])
 
 
 def _progress(run: AssignmentRun, percent: int, stage: str) -> None:
@@ -57,6 +72,26 @@ def run_execute(run_id: int) -> AssignmentRun | None:
     )
     if not claimed:
         return None
+    try:
+        return _solve_and_store(run_id)
+    except Exception:
+        # Give the claim back, so that the task's retry can take it again.
+        AssignmentRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.QUEUED, progress=0, stage="Interrupted by an error; trying again"
+        )
+        raise
+
+
+def run_give_up(run_id: int, error: Exception) -> AssignmentRun:
+    """After the last retry: record the failure on the run, so the chairs see it and may start
+    another one."""
+    return _fail(
+        run_id,
+        [f"The solver stopped with an unexpected error ({type(error).__name__}), also when tried again."],
+    )
+
+
+def _solve_and_store(run_id: int) -> AssignmentRun:
     run = AssignmentRun.objects.select_related("edition").get(pk=run_id)
     try:
         instance = edition_instance(run.edition, bid_weight=run.bid_weight)

@@ -1,15 +1,29 @@
-"""Thin tasks: ids in, the service does the work."""
+"""Thin tasks: ids in, the service does the work, unexpected errors are retried."""
 
 from __future__ import annotations
+
+import logging
+from typing import Any
 
 from celery import shared_task
 
 from assignments import notifications, services
 
+log = logging.getLogger(__name__)
 
-@shared_task
-def execute_run(run_id: int) -> str:
-    run = services.run_execute(run_id)
+RUN_RETRIES = 2
+RUN_RETRY_SECONDS = 30  # then 60
+
+
+@shared_task(bind=True, max_retries=RUN_RETRIES)
+def execute_run(self: Any, run_id: int) -> str:
+    try:
+        run = services.run_execute(run_id)
+    except Exception as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=RUN_RETRY_SECONDS * 2**self.request.retries) from error
+        log.exception("assignment run %s failed after %s retries", run_id, self.max_retries)
+        return services.run_give_up(run_id, error).status
     return run.status if run else "already claimed"
 
 

@@ -1,10 +1,13 @@
-"""Thin tasks: ids in, fetch again, stop quietly if the row is gone, call a service."""
+"""Thin tasks: ids in, fetch again, stop quietly if the row is gone, call a service. The
+affinity job is one transaction, so a database hiccup leaves nothing half-written and it is
+simply tried again."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from bidding import notifications, selectors, services
@@ -13,7 +16,7 @@ from conferences.models import Edition
 log = logging.getLogger(__name__)
 
 
-@shared_task
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=30, max_retries=3)
 def compute_affinity(edition_id: int) -> int:
     """Score every (paper, PC member) pair of an edition; safe to run twice."""
     edition = Edition.objects.filter(pk=edition_id).first()

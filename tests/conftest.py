@@ -44,6 +44,15 @@ def _eager_tasks_propagate() -> Any:
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
 
 
+@pytest.fixture
+def retries_run_eagerly(_eager_tasks_propagate: Any) -> Any:
+    """As in a local run: an eager task's retry runs again at once (with errors propagating,
+    the retry itself would surface instead)."""
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Personas get passwords; the production hasher is the slow part of setting them up."""

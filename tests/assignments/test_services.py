@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
+from django.utils import timezone
 
 from assignments import services
 from assignments.instance import edition_instance
-from assignments.models import Assignment, AssignmentSource, RunStatus
+from assignments.models import Assignment, AssignmentRun, AssignmentSource, RunStatus
 from assignments.selectors import assignment_preview, assignment_warnings
 from bidding.models import Bid, BidLevel
+from committees.assignment import solve as real_solve
 from conferences.models import Area
 from outbox.models import Mail
 from submissions.models import Conflict, ConflictReason, ConflictSource
@@ -177,3 +181,63 @@ def test_solution_is_optimal_against_brute_force_scores(
         block = instance.affinity[:, cols]
         best += block.sum() - min(sum(block[p, perm[p]] for p in range(3)) for perm in permutations(range(3)))
     assert run.objective == pytest.approx(best)
+
+
+# --- A run that meets an unexpected error, or loses its worker ---------------------------------
+
+
+def failing_solve(times: int) -> Any:
+    """``solve`` that raises a database error the first ``times`` calls, then solves."""
+    calls = {"n": 0}
+
+    def solve(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_solve(*args, **kwargs)
+
+    return solve
+
+
+@pytest.mark.usefixtures("retries_run_eagerly")
+def test_a_run_that_meets_an_error_is_retried_and_finishes(
+    edition: Any, pc: Any, papers: Any, chair: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr(services, "solve", failing_solve(times=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_start(edition=edition, by=chair)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert Assignment.objects.filter(submission__edition=edition).count() == 12
+
+
+@pytest.mark.usefixtures("retries_run_eagerly")
+def test_a_run_that_keeps_failing_is_marked_failed_and_frees_the_solver(
+    edition: Any, pc: Any, papers: Any, chair: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr(services, "solve", failing_solve(times=99))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_start(edition=edition, by=chair)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "unexpected error (OperationalError)" in run.message
+    assert not Assignment.objects.exists()
+    services.run_start(edition=edition, by=chair)  # not refused: nothing is under way
+
+
+def test_a_run_whose_worker_vanished_does_not_block_the_next(edition: Any, pc: Any, papers: Any, chair: Any) -> None:
+    lost = services.run_start(edition=edition, by=chair)  # queued; its worker never reports
+    AssignmentRun.objects.filter(pk=lost.pk).update(
+        status=RunStatus.RUNNING, created_at=timezone.now() - services.RUN_STALE_AFTER - timedelta(minutes=1)
+    )
+    services.run_start(edition=edition, by=chair)
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.FAILED
+    assert "worker may have stopped" in lost.message
+
+
+def test_a_recent_run_still_blocks_the_next(edition: Any, pc: Any, papers: Any, chair: Any) -> None:
+    recent = services.run_start(edition=edition, by=chair)
+    AssignmentRun.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(minutes=50))
+    with pytest.raises(ValidationError, match="already under way"):
+        services.run_start(edition=edition, by=chair)

@@ -140,3 +140,25 @@ def test_the_beat_schedule_completes_affinities() -> None:
     tasks_run = {e["task"] for e in celery_app.conf.beat_schedule.values()}
     assert "bidding.tasks.complete_affinities" in tasks_run
     assert "bidding.tasks.complete_affinities" in celery_app.tasks
+
+
+@pytest.mark.usefixtures("retries_run_eagerly")
+def test_the_affinity_task_is_tried_again_after_a_database_error(
+    edition: Edition, pc_systems: Any, monkeypatch: Any
+) -> None:
+    from django.db import OperationalError
+
+    set_profile(pc_systems, keywords="sparse kernels")
+    add_paper(edition, 1, title="Sparse kernels on GPUs")
+    real, calls = tasks.services.affinity_compute, []
+
+    def flaky(**kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(tasks.services, "affinity_compute", flaky)
+    assert tasks.compute_affinity.delay(edition.pk).get() == 1
+    assert len(calls) == 2
+    assert Affinity.objects.count() == 1

@@ -6,22 +6,14 @@ from typing import Any
 
 from committees.policy import is_on_pc, is_pc_chair
 from conferences.models import Edition
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+from mlsys_conf.policy import Verdict, rule, when_signed_in
 
 
 @rule
 def can_manage_assignments(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny("Only the PC chairs assign papers to reviewers.")
+    return when_signed_in(user, is_pc_chair(user, edition), "Only the PC chairs assign papers to reviewers.")
 
 
 @rule
 def can_see_own_assignments(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_on_pc(user, edition):
-        return ALLOW
-    return deny("Only the PC of this edition has papers to review.")
+    return when_signed_in(user, is_on_pc(user, edition), "Only the PC of this edition has papers to review.")

@@ -17,7 +17,7 @@ from bidding.selectors import has_conflict, is_bidder
 from committees.policy import can_bid, is_pc_chair
 from conferences.models import Edition, Phase
 from conferences.services import DeadlinePassed, require_phase_open
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
 from submissions.models import Submission
 
 
@@ -33,11 +33,9 @@ def why_bidding_closed(edition: Edition, now: datetime | None = None) -> str | N
 @rule
 def can_view_bidding_page(user: Any, edition: Edition) -> Verdict:
     """The papers to bid on, at any time; outside the bidding phase the page is read-only."""
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_bidder(user, edition):
-        return ALLOW
-    return deny("The bidding page is for the PC members and area chairs of this edition.")
+    return when_signed_in(
+        user, is_bidder(user, edition), "The bidding page is for the PC members and area chairs of this edition."
+    )
 
 
 @rule
@@ -62,11 +60,7 @@ def can_bid_on_paper(user: Any, submission: Submission, now: datetime | None = N
 
 
 def _chairs_only(user: Any, edition: Edition, what: str) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny(f"Only the PC chairs of this edition see {what}.")
+    return when_signed_in(user, is_pc_chair(user, edition), f"Only the PC chairs of this edition see {what}.")
 
 
 @rule
@@ -81,8 +75,4 @@ def can_see_affinity_explanation(user: Any, edition: Edition) -> Verdict:
 
 @rule
 def can_compute_affinities(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny("Only the PC chairs of this edition compute affinities.")
+    return when_signed_in(user, is_pc_chair(user, edition), "Only the PC chairs of this edition compute affinities.")

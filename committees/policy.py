@@ -11,7 +11,7 @@ from committees.models import AE_ROLES, PC_ROLES, Invitation, InvitationStatus, 
 from committees.selectors import roles_of
 from conferences.models import Edition, Phase
 from conferences.selectors import phase_is_open
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 
 
 def is_pc_chair(user: Any, edition: Edition) -> bool:
@@ -28,29 +28,27 @@ def is_on_ae(user: Any, edition: Edition) -> bool:
 
 @rule
 def can_manage_committee(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny("Only the PC chairs of this edition can change its committees.")
+    return when_signed_in(
+        user, is_pc_chair(user, edition), "Only the PC chairs of this edition can change its committees."
+    )
 
 
 @rule
 def can_use_pc_dashboard(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_on_pc(user, edition) or is_pc_chair(user, edition):
-        return ALLOW
-    return deny("This page is for members of the programme committee.")
+    return when_signed_in(
+        user,
+        is_on_pc(user, edition) or is_pc_chair(user, edition),
+        "This page is for members of the programme committee.",
+    )
 
 
 @rule
 def can_use_ae_dashboard(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_on_ae(user, edition) or is_pc_chair(user, edition):
-        return ALLOW
-    return deny("This page is for members of the artifact evaluation committee.")
+    return when_signed_in(
+        user,
+        is_on_ae(user, edition) or is_pc_chair(user, edition),
+        "This page is for members of the artifact evaluation committee.",
+    )
 
 
 @rule

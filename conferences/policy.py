@@ -6,7 +6,7 @@ from typing import Any
 
 from committees.policy import is_pc_chair
 from conferences.models import Edition
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
 
 
 @rule
@@ -19,8 +19,6 @@ def can_view_edition(user: Any, edition: Edition) -> Verdict:
 @rule
 def can_manage_edition(user: Any, edition: Edition) -> Verdict:
     """Settings, deadlines and every chair's page of the edition."""
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny("Only the PC chairs of this edition can change its settings and deadlines.")
+    return when_signed_in(
+        user, is_pc_chair(user, edition), "Only the PC chairs of this edition can change its settings and deadlines."
+    )

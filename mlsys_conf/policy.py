@@ -33,6 +33,16 @@ def deny(reason: str) -> Verdict:
 
 SIGN_IN_FIRST = deny("Please sign in first.")
 
+
+def when_signed_in(user: Any, allowed: bool, reason: str) -> Verdict:
+    """The commonest rule: anonymous users are asked to sign in first; others are allowed when
+    ``allowed``, else refused with ``reason``. ``allowed`` must be safe to work out for an
+    anonymous user (role and authorship checks are: such a user has none)."""
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    return ALLOW if allowed else deny(reason)
+
+
 Rule = Callable[..., Verdict]
 RULES: dict[str, Rule] = {}
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from committees.policy import is_on_pc, is_pc_chair
 from conferences.models import Edition, Phase
 from conferences.selectors import phase_is_open
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule
+from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 from submissions.deadlines import why_closed
 from submissions.models import Submission, SubmissionFile
 from submissions.selectors import is_author
@@ -27,20 +27,16 @@ def can_register_submission(user: Any, edition: Edition, now: datetime | None = 
 
 @rule
 def can_list_all_submissions(user: Any, edition: Edition) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_pc_chair(user, edition):
-        return ALLOW
-    return deny("Only the PC chairs see the list of all submissions.")
+    return when_signed_in(user, is_pc_chair(user, edition), "Only the PC chairs see the list of all submissions.")
 
 
 @rule
 def can_view_submission(user: Any, submission: Submission) -> Verdict:
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_author(user, submission) or is_pc_chair(user, submission.edition):
-        return ALLOW
-    return deny("You are not an author of this submission.")
+    return when_signed_in(
+        user,
+        is_author(user, submission) or is_pc_chair(user, submission.edition),
+        "You are not an author of this submission.",
+    )
 
 
 @rule
@@ -112,8 +108,6 @@ def can_grant_extension(user: Any, submission: Submission) -> Verdict:
 @rule
 def can_declare_own_conflicts(user: Any, edition: Edition) -> Verdict:
     """PC members mark the papers they are conflicted with (titles and abstracts only)."""
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if is_on_pc(user, edition):
-        return ALLOW
-    return deny("Only members of the programme committee declare their own conflicts.")
+    return when_signed_in(
+        user, is_on_pc(user, edition), "Only members of the programme committee declare their own conflicts."
+    )

@@ -10,7 +10,18 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from conferences.models import Edition
-from mlsys_conf.policy import ALLOW, RULES, PolicyDenied, Verdict, check, deny, require, rule
+from mlsys_conf.policy import (
+    ALLOW,
+    RULES,
+    SIGN_IN_FIRST,
+    PolicyDenied,
+    Verdict,
+    check,
+    deny,
+    require,
+    rule,
+    when_signed_in,
+)
 
 EVERY_RULE = {
     "can_view_edition",
@@ -119,3 +130,12 @@ def test_allowed_tag_with_unknown_rule_fails_loudly(rf: RequestFactory) -> None:
     request.user = AnonymousUser()
     with pytest.raises(LookupError):
         Template('{% allowed "can_fly" as ok %}').render(Context({"request": request}))
+
+
+def test_when_signed_in_asks_anonymous_users_to_sign_in_first() -> None:
+    assert when_signed_in(AnonymousUser(), True, "never shown") == SIGN_IN_FIRST
+    signed_in = type("SignedIn", (), {"is_authenticated": True})()
+    assert when_signed_in(signed_in, True, "never shown")
+    refused = when_signed_in(signed_in, False, "Only the chairs.")
+    assert not refused
+    assert refused.reason == "Only the chairs."

@@ -45,6 +45,11 @@ def is_bidder(user: Any, edition: Edition) -> bool:
     return bool(roles_of(user, edition) & BIDDER_ROLES)
 
 
+def bid_count_of(user: Any, edition: Edition) -> int:
+    """How many papers of ``edition`` the member has bid on."""
+    return Bid.objects.filter(user=user, submission__edition=edition).count()
+
+
 def has_conflict(user: Any, submission: Submission) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

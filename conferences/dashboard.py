@@ -8,7 +8,7 @@ from typing import Any
 
 from assignments.selectors import papers_to_review
 from bidding import policy as bidding_policy
-from bidding.models import Bid
+from bidding.selectors import bid_count_of
 from committees import policy as committee_policy
 from committees.models import Role, RoleKind
 from committees.selectors import pc_balance, roles_of
@@ -47,7 +47,7 @@ def dashboard_for(user: Any, edition: Edition, now: datetime) -> Dashboard:
     board.on_ae = committee_policy.is_on_ae(user, edition)
     if kinds & {RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR}:
         board.can_bid = bidding_policy.can_place_bids(user, edition, now)
-        board.bid_count = Bid.objects.filter(user=user, submission__edition=edition).count()
+        board.bid_count = bid_count_of(user, edition)
         board.papers_to_review = list(papers_to_review(user, edition))
     if board.is_chair:
         submissions = submissions_of_edition(edition)

@@ -21,6 +21,7 @@ from bidding.affinity import (
     profile_units,
 )
 from tests.bidding.helpers import demo_papers
+from tests.conftest import require_service
 
 SHARED_PAPERS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "papers"
 
@@ -200,8 +201,7 @@ def test_a_thousand_papers_by_two_hundred_members_are_all_scored_and_explained()
 def test_on_the_shared_corpus_members_prefer_their_own_half(per_publication: bool) -> None:
     sysconf = SHARED_PAPERS / "sysconf2017" / "papers.jsonl"
     iclr = SHARED_PAPERS / "airas-iclr-icml-2020" / "iclr2020.json"
-    if not (sysconf.exists() and iclr.exists()):
-        pytest.skip(f"the shared paper corpus is not at {SHARED_PAPERS} on this machine")
+    require_service(sysconf.exists() and iclr.exists(), f"the shared paper corpus at {SHARED_PAPERS}")
     systems = [json.loads(line) for line in sysconf.read_text().splitlines() if line.strip()]
     systems = [p for p in systems if p.get("field") == "Systems" and p.get("abstract")]
     ml = [p for p in json.loads(iclr.read_text()) if p.get("abstract")]

@@ -1,18 +1,26 @@
-"""REST endpoint for the caller's own account and profile."""
+"""REST endpoints for the caller's own account: the profile, and their API tokens.
+
+Tokens are listed and revoked with any way in, but made only from a signed-in session: a
+leaked token cannot mint a longer-lived one. The secret is in the creation answer only."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from accounts.services import PROFILE_FIELDS, profile_update
+from accounts.models import ApiToken, User
+from accounts.selectors import api_tokens_of
+from accounts.services import PROFILE_FIELDS, api_token_create, api_token_revoke, profile_update
 from accounts.typing import acting_user
 
 
@@ -41,4 +49,70 @@ class MeView(APIView):
         return Response(ProfileSerializer(user).data)
 
 
-urlpatterns = [path("me/", MeView.as_view(), name="me")]
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields: tuple[str, ...] = ("id", "name", "prefix", "created_at", "expires_at", "last_used_at")
+
+
+class ApiTokenCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ("name", "expires_at")
+        extra_kwargs = {"expires_at": {"help_text": "When the token stops working; null: never."}}
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The secret: shown in this answer only, store it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "token")
+
+
+class MadeFromASession(BasePermission):
+    """Reading and revoking take any way in; making a token takes the site's sign-in."""
+
+    message = "Create API tokens while signed in on the site, not with another API token."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in SAFE_METHODS or isinstance(request.successful_authenticator, SessionAuthentication)
+
+
+class ApiTokenListView(APIView):
+    """The caller's API tokens (never their secrets), and a new one."""
+
+    permission_classes = (IsAuthenticated, MadeFromASession)
+
+    @extend_schema(responses=ApiTokenSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(ApiTokenSerializer(api_tokens_of(acting_user(request)), many=True).data)
+
+    @extend_schema(
+        request=ApiTokenCreateSerializer,
+        responses={status.HTTP_201_CREATED: ApiTokenCreatedSerializer},
+        auth=[{"cookieAuth": []}],  # type: ignore[list-item]  # security requirements, not names
+        description="Needs the site's sign-in (session and CSRF token), not an API token.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ApiTokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, secret = api_token_create(user=acting_user(request), **serializer.validated_data)
+        return Response({**ApiTokenSerializer(token).data, "token": secret}, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses={status.HTTP_204_NO_CONTENT: None})
+    def delete(self, request: Request, token_id: int) -> Response:
+        """Revoke one of the caller's tokens (the one in use, too): it stops working at once."""
+        user = acting_user(request)
+        api_token_revoke(token=get_object_or_404(api_tokens_of(user), pk=token_id), by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("tokens/", ApiTokenListView.as_view(), name="tokens"),
+    path("tokens/<int:token_id>/", ApiTokenDetailView.as_view(), name="token"),
+]

@@ -1,11 +1,14 @@
-"""Sign-up asks for a name and an affiliation; the profile form edits the rest."""
+"""Sign-up asks for a name and an affiliation; the profile form edits the rest; the token
+form names a new API token and says when it expires."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import PROFILE_FIELDS
@@ -42,3 +45,21 @@ class ProfileForm(forms.ModelForm):
             "keywords": forms.TextInput(),
             "publications": forms.Textarea(attrs={"rows": 10}),
         }
+
+
+class ApiTokenForm(forms.Form):
+    EXPIRY_CHOICES = (("30", "in 30 days"), ("90", "in 90 days"), ("365", "in a year"), ("", "never"))
+
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “CI upload script”.")
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires",
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+    )
+
+    def expires_at(self) -> datetime | None:
+        days = self.cleaned_data["expires_in_days"]
+        return None if days is None else timezone.now() + timedelta(days=days)

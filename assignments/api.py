@@ -21,6 +21,7 @@ from assignments.selectors import papers_to_review
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
 from submissions.models import Submission
+from submissions.selectors import conflicted_paper_ids
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -117,8 +118,10 @@ class AssignmentViewSet(
     def get_queryset(self) -> QuerySet[Assignment]:
         if self.is_schema_generation:
             return Assignment.objects.none()
+        edition = self.policy_subject()
         return (
-            Assignment.objects.filter(submission__edition=self.policy_subject())
+            Assignment.objects.filter(submission__edition=edition)
+            .exclude(submission_id__in=conflicted_paper_ids(self.request.user, edition))  # another chair's
             .select_related("submission", "user")
             .order_by("submission__number", "user_id")
         )

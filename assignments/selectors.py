@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,15 +87,25 @@ def affinity_histogram(scores: list[float]) -> list[tuple[str, int]]:
     return [(f"{i * width:.{digits}f} to {(i + 1) * width:.{digits}f}", n) for i, n in enumerate(bins)]
 
 
-def assignment_preview(edition: Edition) -> Preview:
+def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()) -> Preview:
+    """The chairs' view of the draft; ``without_papers`` (the viewing chair's conflicts) are left
+    out of every row, load, histogram and warning."""
     roles = _pc_areas(edition)
-    submissions = list(Submission.objects.filter(edition=edition, withdrawn_at__isnull=True).order_by("number"))
-    assignments = list(Assignment.objects.filter(submission__edition=edition).select_related("user", "submission"))
+    submissions = list(
+        Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+        .exclude(pk__in=without_papers)
+        .order_by("number")
+    )
+    assignments = list(
+        Assignment.objects.filter(submission__edition=edition)
+        .exclude(submission_id__in=without_papers)
+        .select_related("user", "submission")
+    )
     affinity = {
         (s, u): score
-        for s, u, score in Affinity.objects.filter(submission__edition=edition).values_list(
-            "submission_id", "user_id", "score"
-        )
+        for s, u, score in Affinity.objects.filter(submission__edition=edition)
+        .exclude(submission_id__in=without_papers)
+        .values_list("submission_id", "user_id", "score")
     }
     rows = {s.pk: PaperRow(s, needs=_needs(edition), counts={Area.SYSTEMS: 0, Area.ML: 0}) for s in submissions}
     loads: Counter[int] = Counter()
@@ -131,20 +141,24 @@ def assignment_preview(edition: Edition) -> Preview:
         histogram=affinity_histogram(scores),
         drafts=len(assignments) - committed,
         committed=committed,
-        warnings=assignment_warnings(edition),
+        warnings=assignment_warnings(edition, without_papers=without_papers),
     )
 
 
 def assignment_warnings(
-    edition: Edition, *, submissions: Iterable[Submission] | None = None, users: Iterable[Any] | None = None
+    edition: Edition,
+    *,
+    submissions: Iterable[Submission] | None = None,
+    users: Iterable[Any] | None = None,
+    without_papers: Collection[int] = (),
 ) -> list[str]:
     """Broken Systems/ML balance, overloaded members and conflicted pairs, in plain words."""
     roles = _pc_areas(edition)
     needs = _needs(edition)
-    papers = Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+    papers = Submission.objects.filter(edition=edition, withdrawn_at__isnull=True).exclude(pk__in=without_papers)
     if submissions is not None:
         papers = papers.filter(pk__in=[s.pk for s in submissions])
-    assignments = Assignment.objects.filter(submission__edition=edition)
+    assignments = Assignment.objects.filter(submission__edition=edition).exclude(submission_id__in=without_papers)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     loads: Counter[int] = Counter()
     for sid, uid in assignments.values_list("submission_id", "user_id"):
@@ -165,10 +179,11 @@ def assignment_warnings(
         limit = role.max_load if role.max_load is not None else edition.default_max_load
         if loads[uid] > limit:
             warnings.append(f"{role.user.display_name} has {loads[uid]} papers; their maximum is {limit}.")
-    clashes = Conflict.objects.filter(
-        submission__edition=edition,
-        submission__assignments__user=F("user"),
-    ).select_related("submission", "user")
+    clashes = (
+        Conflict.objects.filter(submission__edition=edition, submission__assignments__user=F("user"))
+        .exclude(submission_id__in=without_papers)
+        .select_related("submission", "user")
+    )
     warnings.extend(
         f"{c.user.display_name} is assigned #{c.submission.number} despite a conflict of interest." for c in clashes
     )

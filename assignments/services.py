@@ -18,7 +18,11 @@ from assignments.selectors import assignment_warnings
 from committees.assignment import Infeasible, solve
 from committees.models import Role, RoleKind
 from conferences.models import Edition
+from mlsys_conf.policy import require
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
+from submissions.policy import can_manage_submission
+from submissions.selectors import conflicted_paper_ids
+from submissions.services import conflict_declare
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +182,7 @@ def assignment_add(*, submission: Submission, user: User, by: User) -> Change:
     """Assign by hand (a draft, pinned for the next solver run). Conflicts are refused;
     a broken Systems/ML balance or an overloaded member is a warning."""
     edition = submission.edition
+    require(can_manage_submission(by, submission))
     _pc_role(edition, user)
     if submission.is_withdrawn:
         raise ValidationError(f"#{submission.number} is withdrawn.")
@@ -195,6 +200,7 @@ def assignment_add(*, submission: Submission, user: User, by: User) -> Change:
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User) -> Change:
     edition, submission, user = assignment.submission.edition, assignment.submission, assignment.user
+    require(can_manage_submission(by, submission))
     assignment.delete()
     log.info("user %s removed user %s from #%s", by.pk, user.pk, submission.number)
     return Change(None, assignment_warnings(edition, submissions=[submission], users=[user]))
@@ -206,6 +212,8 @@ def assignment_swap(*, first: Assignment, second: Assignment, by: User) -> Chang
     if first.submission_id == second.submission_id:
         raise ValidationError("Both assignments are on the same paper; nothing to swap.")
     a_sub, a_user, b_sub, b_user = first.submission, first.user, second.submission, second.user
+    require(can_manage_submission(by, a_sub))
+    require(can_manage_submission(by, b_sub))
     first.delete()
     second.delete()
     assignment_add(submission=a_sub, user=b_user, by=by)
@@ -217,23 +225,22 @@ def assignment_swap(*, first: Assignment, second: Assignment, by: User) -> Chang
 @transaction.atomic
 def assignment_forbid(*, submission: Submission, user: User, by: User) -> None:
     """A chair rules a pair out: stored as a chair's conflict, so every later phase sees it."""
+    require(can_manage_submission(by, submission))
     Assignment.objects.filter(submission=submission, user=user, is_committed=False).delete()
-    Conflict.objects.get_or_create(
-        submission=submission,
-        user=user,
-        defaults={
-            "reason": ConflictReason.OTHER,
-            "source": ConflictSource.CHAIR,
-            "created_by": by,
-            "detail": "Ruled out by the chairs",
-        },
+    conflict_declare(
+        submission=submission, user_id=user.pk, reason=ConflictReason.OTHER, source=ConflictSource.CHAIR, by=by
     )
 
 
 @transaction.atomic
 def assignments_commit(*, edition: Edition, by: User) -> int:
-    """Make every draft final and mail each reviewer the papers they now review."""
-    drafts = Assignment.objects.select_for_update().filter(submission__edition=edition, is_committed=False)
+    """Make every draft final and mail each reviewer the papers they now review. A chair's
+    commit leaves the drafts of papers they are conflicted with to another chair."""
+    drafts = (
+        Assignment.objects.select_for_update()
+        .filter(submission__edition=edition, is_committed=False)
+        .exclude(submission_id__in=conflicted_paper_ids(by, edition))
+    )
     reviewers = set(drafts.values_list("user_id", flat=True))
     now = timezone.now()
     count = drafts.update(is_committed=True, committed_at=now)

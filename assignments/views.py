@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +21,8 @@ from assignments.selectors import assignment_preview
 from conferences.models import Edition
 from conferences.scoping import edition_view
 from mlsys_conf.policy import require
+from submissions.selectors import conflicted_paper_ids
+from submissions.services import conflicts_refresh_edition
 
 
 def _back(edition: Edition) -> HttpResponse:
@@ -34,11 +39,14 @@ def _report(request: HttpRequest, change: services.Change, done: str) -> None:
 @edition_view
 def dashboard(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
+    conflicts_refresh_edition(edition=edition)  # cheap, and the chairs assign from what they see here
+    hidden = conflicted_paper_ids(request.user, edition)  # a chair's own conflicts are another chair's
     return render(
         request,
         "assignments/dashboard.html",
         {
-            "preview": assignment_preview(edition),
+            "preview": assignment_preview(edition, without_papers=hidden),
+            "conflicted_papers": len(hidden),
             "run": edition.assignment_runs.first(),
             "run_form": RunForm(),
             "add_form": AddForm(edition=edition),
@@ -86,12 +94,20 @@ def assignment_add(request: AuthenticatedHttpRequest, edition: Edition) -> HttpR
     return _back(edition)
 
 
+def _manageable(user: Any, edition: Edition) -> QuerySet[Assignment]:
+    """The edition's assignments, without those of papers ``user`` is conflicted with: for that
+    chair they do not exist (another chair handles them), as in the API."""
+    return Assignment.objects.filter(submission__edition=edition).exclude(
+        submission_id__in=conflicted_paper_ids(user, edition)
+    )
+
+
 @require_POST
 @login_required
 @edition_view
 def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assignment_id: int) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
-    assignment = get_object_or_404(Assignment, pk=assignment_id, submission__edition=edition)
+    assignment = get_object_or_404(_manageable(request.user, edition), pk=assignment_id)
     _report(request, services.assignment_remove(assignment=assignment, by=request.user), "Removed.")
     return _back(edition)
 
@@ -102,8 +118,7 @@ def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assig
 def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     pair = [
-        get_object_or_404(Assignment, pk=request.POST.get(k) or 0, submission__edition=edition)
-        for k in ("first", "second")
+        get_object_or_404(_manageable(request.user, edition), pk=request.POST.get(k) or 0) for k in ("first", "second")
     ]
     try:
         change = services.assignment_swap(first=pair[0], second=pair[1], by=request.user)
@@ -121,4 +136,6 @@ def commit(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     count = services.assignments_commit(edition=edition, by=request.user)
     messages.success(request, f"{count} assignment{'s' if count != 1 else ''} committed; reviewers are being told.")
+    if conflicted_paper_ids(request.user, edition):
+        messages.info(request, "Drafts on papers you are conflicted with are left for another chair to commit.")
     return _back(edition)

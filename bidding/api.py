@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -26,8 +26,11 @@ from committees.models import RoleKind
 from conferences.models import Area, Topic
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
+from mlsys_conf.limits import FILTER_MAX_CHARS, SEARCH_MAX_WORDS, search_serializer_field
 from mlsys_conf.policy import require
+from submissions.api import DeclarableReasonField
 from submissions.models import ConflictReason, Submission
+from submissions.selectors import conflicted_paper_ids
 
 LEVEL_HELP = "Your bid: 2 very high, 1 high, 0 neutral, -1 low, -2 very low; null: no bid."
 
@@ -67,8 +70,7 @@ class BidLevelField(serializers.Field):
 
 class BidInputSerializer(serializers.Serializer):
     level = BidLevelField(help_text='-2..2, or "conflict" to declare a conflict of interest with the paper.')
-    reason = serializers.ChoiceField(
-        choices=ConflictReason.choices,
+    reason = DeclarableReasonField(
         required=False,
         default=ConflictReason.OTHER,
         help_text='With "conflict": why (default: other).',
@@ -96,9 +98,9 @@ class BidPaperSerializer(serializers.ModelSerializer):
 
 
 class BidFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, help_text="Words in the title, abstract or keywords.")
+    q = search_serializer_field(help_text=f"Words in the title, abstract or keywords (at most {SEARCH_MAX_WORDS}).")
     area = serializers.ChoiceField(choices=Area.choices, required=False, help_text="Papers for this half of the PC.")
-    keyword = serializers.CharField(required=False, allow_blank=True)
+    keyword = serializers.CharField(required=False, allow_blank=True, max_length=FILTER_MAX_CHARS)
     status = serializers.ChoiceField(choices=[("unbid", "Not bid on"), ("bid", "Bid on")], required=False)
     sort = serializers.ChoiceField(choices=[(s, s) for s in selectors.SORTS], required=False, default="affinity")
 
@@ -193,14 +195,16 @@ class BidDetailAPI(EditionScopedAPIMixin, APIView):
     permission_classes = (IsAuthenticated, policy_permission("can_view_bidding_page"))
 
     def _paper(self, number: int) -> Submission:
-        return get_object_or_404(selectors.active_papers(self.policy_subject()), number=number)
+        """A paper of the member's bidding list; any other (withdrawn, conflicted, missing) is
+        not found, the same for all (see mlsys_conf.policy)."""
+        paper = selectors.paper_for_bidding(self.request.user, self.policy_subject(), number)
+        if paper is None:
+            raise Http404("No such paper in your bidding list.")
+        return paper
 
     @extend_schema(tags=["bidding"], responses=BidPaperSerializer)
     def get(self, request: Request, edition_slug: str, number: int) -> Response:
-        paper = selectors.paper_for_bidding(request.user, self.policy_subject(), number)
-        if paper is None:
-            return Response({"detail": "No such paper in your bidding list."}, status=status.HTTP_404_NOT_FOUND)
-        return Response(BidPaperSerializer(paper).data)
+        return Response(BidPaperSerializer(self._paper(number)).data)
 
     @extend_schema(tags=["bidding"], request=BidInputSerializer, responses=BidSerializer)
     def put(self, request: Request, edition_slug: str, number: int) -> Response:
@@ -233,9 +237,10 @@ class BidStatsAPI(EditionScopedAPIMixin, APIView):
     @extend_schema(tags=["bidding"], responses=BidStatsSerializer)
     def get(self, request: Request, edition_slug: str) -> Response:
         edition = self.policy_subject()
+        hidden = conflicted_paper_ids(request.user, edition)  # a chair never sees bids on their conflicts
         stats = {
-            "members": selectors.bid_counts_per_member(edition),
-            "papers": selectors.bid_counts_per_paper(edition),
+            "members": selectors.bid_counts_per_member(edition, without_papers=hidden),
+            "papers": selectors.bid_counts_per_paper(edition, without_papers=hidden),
         }
         return Response(BidStatsSerializer(stats).data)
 

@@ -7,6 +7,7 @@ from django import forms
 from bidding.selectors import LEVELS
 from bidding.services import CONFLICT
 from conferences.models import Area
+from mlsys_conf.limits import FILTER_MAX_CHARS, PAGE_MAX, search_form_field
 
 NO_BID = ""
 
@@ -19,11 +20,11 @@ LEVEL_CHOICES = [
 
 
 class BidFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = search_form_field()
     area = forms.ChoiceField(
         choices=[("", "Both halves"), *[(a.value, f"{a.label} papers") for a in Area]], required=False, label="Area"
     )
-    keyword = forms.CharField(required=False, max_length=100, label="Keyword")
+    keyword = forms.CharField(required=False, max_length=FILTER_MAX_CHARS, label="Keyword")
     status = forms.ChoiceField(
         choices=[("", "Bid or not"), ("unbid", "Not bid on yet"), ("bid", "Bid on")], required=False, label="Bids"
     )
@@ -32,6 +33,11 @@ class BidFilterForm(forms.Form):
         required=False,
         label="Sort",
     )
+    page = forms.IntegerField(required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput)
+
+    def selector_options(self) -> dict[str, str]:
+        """The filters as :func:`bidding.selectors.papers_for_bidding` takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
 
 
 class BidForm(forms.Form):

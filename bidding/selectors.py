@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Concat
 
 from bidding.models import Affinity, Bid, BidLevel
 from committees.models import Role, RoleKind
 from committees.selectors import roles_of
 from conferences.models import Area, Edition, Phase, Topic
 from conferences.selectors import phase_is_open
+from mlsys_conf.limits import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_words
 from submissions.models import Conflict, Submission
 
 BIDDER_ROLES = frozenset({RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR})
@@ -51,9 +54,11 @@ def bid_count_of(user: Any, edition: Edition) -> int:
 
 
 def has_conflict(user: Any, submission: Submission) -> bool:
+    """A conflict the member is shown: one found after their own change of profile is not (the
+    paper stays on their list, and the solver and the chairs still never assign it to them)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return Conflict.objects.filter(submission=submission, user=user).exists()
+    return Conflict.objects.filter(submission=submission, user=user, hidden_from_member=False).exists()
 
 
 def has_profile(user: Any) -> bool:
@@ -92,11 +97,13 @@ def papers_for_bidding(
     member's ``affinity`` (None until computed) and ``bid_level`` (None: no bid yet).
 
     ``q``: every word must appear in the title, abstract or keywords (never the authors:
-    reviewing is double-blind). ``area``: papers for one half of the PC (its topic, or both).
+    reviewing is double-blind); one condition per distinct word, at most
+    :data:`~mlsys_conf.limits.SEARCH_MAX_WORDS` of them. ``area``: papers for one half of
+    the PC (its topic, or both).
     ``keyword``: one of the paper's keywords. ``status``: "unbid" or "bid". ``sort``: one of
     :data:`SORTS`, affinity (highest first) by default.
     """
-    conflicted = Conflict.objects.filter(submission=OuterRef("pk"), user=user)
+    conflicted = Conflict.objects.filter(submission=OuterRef("pk"), user=user, hidden_from_member=False)
     qs = (
         active_papers(edition)
         .exclude(Exists(conflicted))
@@ -105,8 +112,10 @@ def papers_for_bidding(
             bid_level=Subquery(Bid.objects.filter(submission=OuterRef("pk"), user=user).values("level")[:1]),
         )
     )
-    for word in q.split():
-        qs = qs.filter(Q(title__icontains=word) | Q(abstract__icontains=word) | Q(keywords__icontains=word))
+    words = search_words(q[:SEARCH_MAX_CHARS])[:SEARCH_MAX_WORDS]  # the forms refuse more; never run more
+    if words:
+        text = Concat("title", Value("\n"), "abstract", Value("\n"), "keywords", output_field=TextField())
+        qs = qs.alias(search_text=text).filter(*[Q(search_text__icontains=word) for word in words])
     if area in Area.values:
         qs = qs.filter(topic__in=[area, Topic.BOTH])
     if keyword.strip():
@@ -200,24 +209,29 @@ def _by_level(counts: Counter[int]) -> tuple[int, ...]:
     return tuple(counts.get(level.value, 0) for level in LEVELS)
 
 
-def bid_counts_per_member(edition: Edition) -> list[MemberBids]:
-    """Every bidding member with their bids by level, conflicts, profile and reminder threshold."""
+def bid_counts_per_member(
+    edition: Edition, *, without_papers: Collection[int] = (), as_members_see_it: bool = False
+) -> list[MemberBids]:
+    """Every bidding member with their bids by level, conflicts, profile and reminder threshold.
+    ``without_papers``: left out of every count (a chair's conflicted papers). ``as_members_see_it``:
+    the conflicts hidden from their member are not counted (for the member's own page)."""
     members = bidders_of(edition)
-    papers = active_papers(edition).count()
+    papers = active_papers(edition).exclude(pk__in=without_papers).count()
     counts: dict[int, Counter[int]] = defaultdict(Counter)
+    conflicted = Conflict.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True).exclude(
+        submission_id__in=without_papers
+    )
+    if as_members_see_it:
+        conflicted = conflicted.filter(hidden_from_member=False)
     for user_id, level, n in (
         Bid.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True)
+        .exclude(submission_id__in=without_papers)
         .values_list("user_id", "level")
         .annotate(n=Count("id"))
         .values_list("user_id", "level", "n")
     ):
         counts[user_id][level] = n
-    conflicts = dict(
-        Conflict.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True)
-        .values_list("user_id")
-        .annotate(n=Count("id"))
-        .values_list("user_id", "n")
-    )
+    conflicts = dict(conflicted.values_list("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
     per_area = Counter(role.area for role in members)
     rows = []
     for role in members:
@@ -238,8 +252,9 @@ def bid_counts_per_member(edition: Edition) -> list[MemberBids]:
     return rows
 
 
-def bid_counts_per_paper(edition: Edition) -> list[PaperBids]:
-    """Every active paper with its bids by level and its positive bids from each half."""
+def bid_counts_per_paper(edition: Edition, *, without_papers: Collection[int] = ()) -> list[PaperBids]:
+    """Every active paper with its bids by level and its positive bids from each half, but
+    ``without_papers`` (a chair's conflicted papers)."""
     area_of = {role.user_id: role.area for role in bidders_of(edition)}
     needed = {Area.SYSTEMS.value: edition.systems_reviewers_per_paper, Area.ML.value: edition.ml_reviewers_per_paper}
     levels: dict[int, Counter[int]] = defaultdict(Counter)
@@ -264,7 +279,10 @@ def bid_counts_per_paper(edition: Edition) -> list[PaperBids]:
             needed_by_area=needed,
             conflicts=conflicts.get(s.pk, 0),
         )
-        for s in active_papers(edition).only("pk", "number", "title", "topic", "edition_id").order_by("number")
+        for s in active_papers(edition)
+        .exclude(pk__in=without_papers)
+        .only("pk", "number", "title", "topic", "edition_id")
+        .order_by("number")
     ]
 
 

@@ -19,7 +19,7 @@ from conferences.models import Edition, Phase
 from conferences.services import require_phase_open
 from mlsys_conf.policy import PolicyDenied, deny
 from submissions.models import ConflictReason, Submission
-from submissions.services import conflict_declare_own
+from submissions.services import conflict_declare_own, require_declarable_reason
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,7 @@ def bid_set(
     if has_conflict(user, submission):
         raise ValidationError("You have a conflict of interest with this paper, so you do not bid on it.")
     if level == CONFLICT:
-        if reason not in ConflictReason.values:
-            raise ValidationError("Unknown conflict reason.")
+        require_declarable_reason(reason)
         conflict_declare_own(submission=submission, user=user, reason=reason, conflicted=True)
         Bid.objects.filter(submission=submission, user=user).delete()
         log.info("user %s declared a conflict with #%s while bidding", user.pk, submission.number)

@@ -25,7 +25,11 @@ from bidding.forms import LEVEL_CHOICES, NO_BID, BidFilterForm, BidForm
 from bidding.models import BidLevel
 from conferences.models import Edition
 from conferences.scoping import edition_view
-from mlsys_conf.policy import PolicyDenied, require
+from mlsys_conf.policy import PolicyDenied, require, visible_or_404
+from submissions.models import Submission
+from submissions.policy import can_manage_submission
+from submissions.selectors import conflicted_paper_ids
+from submissions.services import conflicts_refresh_edition
 
 PAGE_SIZE = 100
 
@@ -42,11 +46,15 @@ def bids(request: HttpRequest, edition: Edition) -> HttpResponse:
     if request.method == "POST":
         return _bid_from_form(request, edition)
     filters = BidFilterForm(request.GET or None)
-    options: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    papers = selectors.papers_for_bidding(request.user, edition, **{k: v for k, v in options.items() if v})
-    page = Paginator(papers, PAGE_SIZE).get_page(request.GET.get("page"))
+    valid = not filters.is_bound or filters.is_valid()
+    used = filters.is_bound and valid
+    options: dict[str, Any] = filters.selector_options() if used else {}
+    # An over-long or malformed filter is answered before any search runs: 400 and its error.
+    papers = selectors.papers_for_bidding(request.user, edition, **options) if valid else Submission.objects.none()
+    page = Paginator(papers, PAGE_SIZE).get_page(filters.cleaned_data.get("page") if used else None)
     rows = list(page)
-    member = next((m for m in selectors.bid_counts_per_member(edition) if m.user.pk == request.user.pk), None)
+    counts = selectors.bid_counts_per_member(edition, as_members_see_it=True)
+    member = next((m for m in counts if m.user.pk == request.user.pk), None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,6 +74,7 @@ def bids(request: HttpRequest, edition: Edition) -> HttpResponse:
             "member": member,
             "has_profile": selectors.has_profile(request.user),
         },
+        status=200 if valid else 400,
     )
 
 
@@ -114,12 +123,14 @@ def _bid_from_form(request: HttpRequest, edition: Edition) -> HttpResponse:
 def bid_stats(request: HttpRequest, edition: Edition) -> HttpResponse:
     """Bids per member and per paper, and the state of the affinities."""
     require(policy.can_see_bid_stats(request.user, edition))
+    conflicts_refresh_edition(edition=edition)  # cheap, and the chairs act on what they see here
+    hidden = conflicted_paper_ids(request.user, edition)  # a chair never sees bids on their conflicts
     return render(
         request,
         "bidding/stats.html",
         {
-            "members": selectors.bid_counts_per_member(edition),
-            "papers": selectors.bid_counts_per_paper(edition),
+            "members": selectors.bid_counts_per_member(edition, without_papers=hidden),
+            "papers": selectors.bid_counts_per_paper(edition, without_papers=hidden),
             "affinity": selectors.affinity_status(edition),
             "levels": selectors.LEVELS,
             "can_compute": policy.can_compute_affinities(request.user, edition),
@@ -146,6 +157,7 @@ def affinity_explain(request: HttpRequest, edition: Edition, number: int) -> Htt
     """One paper's affinity with each PC member, highest first, with the terms that matched."""
     require(policy.can_see_affinity_explanation(request.user, edition))
     submission = get_object_or_404(edition.submissions.all(), number=number)
+    visible_or_404(can_manage_submission(request.user, submission))  # as for the API: another chair's paper
     return render(
         request,
         "bidding/affinity.html",

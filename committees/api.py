@@ -26,6 +26,7 @@ from committees.selectors import committee_of
 from conferences.models import Area
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
+from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -137,7 +138,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationSendSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=PERSON_NAME_MAX, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=RoleKind.choices)
     area = serializers.ChoiceField(choices=Area.choices, required=False, allow_blank=True, default="")
     max_load = _load_field("Most papers the invitee reviews; null: the edition's default.")
@@ -206,7 +207,7 @@ class InvitationByTokenSerializer(serializers.ModelSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=DECLINE_REASON_MAX, required=False, allow_blank=True, default="")
 
 
 class _ByToken(APIView):

@@ -9,6 +9,7 @@ from django import forms
 
 from committees.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, RoleKind
 from conferences.models import Area
+from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
 
 AREA_CHOICES = [("", "—"), *Area.choices]
 
@@ -27,7 +28,7 @@ class _NeedsArea(forms.Form):
 
 class InvitationForm(_NeedsArea):
     email = forms.EmailField(label="E-mail")
-    name = forms.CharField(label="Name", max_length=200, required=False)
+    name = forms.CharField(label="Name", max_length=PERSON_NAME_MAX, required=False)
     kind = forms.ChoiceField(choices=RoleKind.choices, label="Role", initial=RoleKind.PC_MEMBER)
     area = forms.ChoiceField(choices=AREA_CHOICES, required=False, label="PC half")
     max_load = _load_field("Maximum load", "Papers at most; empty: the edition's default.")
@@ -48,6 +49,6 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason (optional, only the chairs see it)",
         required=False,
-        max_length=2000,
+        max_length=DECLINE_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -101,11 +101,10 @@ class HalfBalance:
 
 
 def _member_of_invited_role() -> Exists:
-    """True for an invitation whose address already belongs to a holder of the role."""
+    """True for an invitation whose address a holder of the role has verified."""
     return Exists(
         Role.objects.filter(edition=OuterRef("edition"), kind=OuterRef("kind")).filter(
-            Q(user__email__iexact=OuterRef("email"))
-            | Q(user__emailaddress__email__iexact=OuterRef("email"), user__emailaddress__verified=True)
+            user__emailaddress__email__iexact=OuterRef("email"), user__emailaddress__verified=True
         )
     )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import account_for_verified_email
 from committees import policy
 from committees.models import (
     AREA_REQUIRED,
@@ -73,7 +74,7 @@ def role_grant(
     role.full_clean(validate_unique=False)
     role.save()
     forget_roles(user)
-    _refresh_conflicts_after_commit(edition)
+    _refresh_conflicts_after_commit(edition, user)
     log.info(
         "user %s made user %s %s (%s) of %s",
         getattr(by, "pk", None),
@@ -85,29 +86,29 @@ def role_grant(
     return role
 
 
-def _refresh_conflicts_after_commit(edition: Edition) -> None:
-    """A new committee member may share a domain or affiliation with authors."""
+def _refresh_conflicts_after_commit(edition: Edition, user: User) -> None:
+    """A new committee member may share a domain or affiliation with authors; they see these."""
     from submissions.tasks import refresh_edition_conflicts
 
-    transaction.on_commit(lambda: refresh_edition_conflicts.delay(edition.pk))
+    transaction.on_commit(lambda: refresh_edition_conflicts.delay(edition.pk, user.pk, joined=True))
 
 
 def _account_for(email: str) -> User | None:
-    """The account whose login, or one of whose verified addresses, is ``email``."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        from allauth.account.models import EmailAddress
-
-        address = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True).select_related("user").first()
-        user = address.user if address else None
-    return user
+    """The account that has verified ``email``. An unverified address proves nothing: anyone
+    can sign up with the invitee's address, only the invitee can confirm it."""
+    return account_for_verified_email(email)
 
 
 @transaction.atomic
 def role_grant_by_email(*, edition: Edition, email: str, kind: RoleKind, area: str = "", by: Any) -> Role:
+    """Give the role to the account that has verified ``email``; without one, nothing is
+    granted (the chairs invite the address instead, and the invitation binds on acceptance)."""
     user = _account_for(email)
     if user is None:
-        raise ValidationError(f"No account uses {email}. Ask them to sign up first.")
+        raise ValidationError(
+            f"No account has verified {email.strip()}. Invite them instead: "
+            "the role goes to whoever accepts with the link sent to that address."
+        )
     return role_grant(edition=edition, user=user, kind=kind, area=area, by=by)
 
 

@@ -1,10 +1,19 @@
-"""REST endpoints for editions, their deadlines and current phase."""
+"""REST endpoints for editions, their deadlines and current phase.
+
+Times are ISO 8601. Every time the API returns carries its offset (``Z`` for UTC, the
+edition's offset in ``closes_at_local``). A time sent with an offset is that instant; one
+sent without is read in the edition's time zone, exactly as the chairs' deadlines form reads
+what is typed into it (a time the clock skips or repeats there is refused, as by the form).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -62,10 +71,27 @@ class EditionSerializer(serializers.ModelSerializer):
         return [p.value for p in selectors.edition_timeline(edition).open_phases(timezone.now())]
 
 
+class EditionTimeField(serializers.DateTimeField):
+    """A time with an offset is that instant; a time without one is read in the edition's zone
+    (``context["edition"]``) by the same function as the deadlines form uses."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            with timezone.override(self.context["edition"].zone):
+                try:
+                    value = from_current_timezone(value)
+                except DjangoValidationError as error:
+                    raise serializers.ValidationError(error.messages) from error
+        return super().enforce_timezone(value)
+
+
+ZONE_HELP = "ISO 8601; without an offset, in the edition's time zone."
+
+
 class DeadlinesInputSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.choices)
-    opens_at = serializers.DateTimeField(required=False, allow_null=True)
-    closes_at = serializers.DateTimeField(allow_null=True, help_text="null removes the deadline")
+    opens_at = EditionTimeField(required=False, allow_null=True, help_text=ZONE_HELP)
+    closes_at = EditionTimeField(allow_null=True, help_text=f"{ZONE_HELP} null removes the deadline.")
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -96,7 +122,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
     def set_deadlines(self, request: Request, edition_slug: str) -> Response:
         edition = self.get_object()
         require(can_manage_edition(request.user, edition))
-        serializer = DeadlinesInputSerializer(data=request.data, many=True)
+        serializer = DeadlinesInputSerializer(data=request.data, many=True, context={"edition": edition})
         serializer.is_valid(raise_exception=True)
         windows: dict[Phase, Any] = {
             Phase(row["phase"]): services.PhaseWindowInput(row.get("opens_at"), row["closes_at"])

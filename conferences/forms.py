@@ -1,4 +1,5 @@
-"""Chairs' forms. Times are typed in the edition's zone (the page activates it)."""
+"""Chairs' forms. Times are typed in the edition's zone (the page activates it); the deadlines
+API reads a time sent without an offset the same way (``conferences.api.EditionTimeField``)."""
 
 from __future__ import annotations
 

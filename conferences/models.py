@@ -10,9 +10,11 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from mlsys_conf.limits import CALL_FOR_PAPERS_MAX
 
 
 class Area(models.TextChoices):
@@ -100,7 +102,9 @@ class Edition(models.Model):
     slug = models.SlugField(unique=True, max_length=40, validators=[validate_slug_free])
     name = models.CharField(max_length=120)
     tagline = models.CharField(max_length=200, blank=True)
-    call_for_papers = models.TextField(blank=True)
+    call_for_papers = models.TextField(
+        blank=True, max_length=CALL_FOR_PAPERS_MAX, validators=[MaxLengthValidator(CALL_FOR_PAPERS_MAX)]
+    )
     venue = models.CharField(max_length=200, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)

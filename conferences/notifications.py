@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from committees.models import RoleKind
@@ -15,7 +16,7 @@ from committees.selectors import committee_of
 from conferences.models import Deadline, Edition, Phase
 from conferences.services import format_moment
 from outbox.services import mail_queue_template
-from submissions.models import Author, FileKind, SubmissionFile
+from submissions.models import Author, AuthorDispute, FileKind, SubmissionFile
 from submissions.selectors import submission_counts
 
 LOOKBACK = timedelta(days=2)
@@ -33,9 +34,12 @@ def _committee(*kinds: RoleKind) -> Callable[[Edition], Iterable[Recipient]]:
 
 def _contact_authors(*, without_paper: bool) -> Callable[[Edition], Iterable[Recipient]]:
     def recipients(edition: Edition) -> Iterable[Recipient]:
-        authors = Author.objects.filter(
-            submission__edition=edition, submission__withdrawn_at__isnull=True, is_contact=True
-        ).select_related("user")
+        disputed = AuthorDispute.objects.filter(submission=OuterRef("submission"), email=OuterRef("email"))
+        authors = (
+            Author.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True, is_contact=True)
+            .exclude(Exists(disputed))  # "I am not an author": no more mail about that paper
+            .select_related("user")
+        )
         if without_paper:
             # One subquery: exclude() across a multi-valued relation would match the two
             # conditions on different files (a rejected paper plus an accepted supplement).

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
@@ -13,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mlsys_conf.policy import check
+from mlsys_conf.policy import NOT_FOUND, check
 
 
 class Pagination(LimitOffsetPagination):
@@ -28,9 +29,12 @@ class Pagination(LimitOffsetPagination):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, but a policy refusal keeps its human reason as the ``detail``, and a
-    service's ValidationError (a rule that needs other rows or the clock) becomes a 400."""
-    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+    """DRF's handler, but a policy refusal keeps its human reason as the ``detail``, a
+    service's ValidationError (a rule that needs other rows or the clock) becomes a 400, and
+    every 404 reads the same (nothing hidden behind it shows through a different message)."""
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        exc = exceptions.NotFound(NOT_FOUND)
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
         exc = exceptions.PermissionDenied(detail=str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "conferences",
+    "actionlog",
     "committees",
     "submissions",
     "bidding",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # see "Content-Security-Policy" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +148,10 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each PDF/ZIP check runs in a child process with this much time and memory (on top of what
+# the worker already maps); past either, the upload is rejected with a message.
+UPLOAD_CHECK_TIMEOUT_SECONDS = env.int("UPLOAD_CHECK_TIMEOUT_SECONDS", default=20)
+UPLOAD_CHECK_MEMORY_MB = env.int("UPLOAD_CHECK_MEMORY_MB", default=512)
 
 # --- Mail: every message is first a row in the outbox, then sent through this backend -----
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # for the file backend
@@ -154,13 +163,15 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MLSys Conference <noreply@mlsys-conf.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# "You are listed as an author" mail: how many distinct new addresses one account may have
+# mailed per hour and per day (counted in the database); past that, the paper is saved unmailed.
+COAUTHOR_MAIL_PER_HOUR = env.int("COAUTHOR_MAIL_PER_HOUR", default=20)
+COAUTHOR_MAIL_PER_DAY = env.int("COAUTHOR_MAIL_PER_DAY", default=50)
 
 # --- Accounts (django-allauth): e-mail is the login, and it must be verified -------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, allauth's, that refuses accounts whose address is unverified (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.VerifiedEmailBackend"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -173,6 +184,13 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MLSys] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Failed sign-ins per client IP and window: allauth's login form and API tokens share the numbers.
+FAILED_LOGINS_PER_IP = 10
+FAILED_LOGIN_WINDOW = 60  # seconds
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{FAILED_LOGINS_PER_IP}/{FAILED_LOGIN_WINDOW}s/ip,5/300s/key"}
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For: the client's address (what
+# the limits count by) is then read from it. 0 (the default) trusts only the socket's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 
@@ -187,8 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # first: anonymous calls get a 403
+        "accounts.authentication.ApiTokenAuthentication",  # no Basic: no password on the API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "mlsys_conf.api.Pagination",
@@ -211,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "committees.models.InvitationStatus.choices",
         "FileKindEnum": "submissions.models.FileKind.choices",
         "ConflictReasonEnum": "submissions.models.ConflictReason.choices",
+        "DeclarableConflictReasonEnum": "submissions.forms.DECLARABLE_REASONS",  # what people may post
     },
 }
 
@@ -231,6 +250,26 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) on every response --------------------------------
+# Scripts and styles only from our own origin: no inline <script>, no style="" attributes, no
+# inline event handlers, no eval. A third-party page that needs an inline block (the API docs)
+# marks it with the request's nonce, ``{{ request.csp_nonce }}``; django-csp adds that nonce to
+# the header only on responses that used it, so every other page gets 'self' alone. The one
+# exception, Redoc's page, also allows inline styles (REDOC_CSP in mlsys_conf/urls.py). Stored
+# files get a stricter policy of their own (submissions' file responses).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, CSP_NONCE],
+        "img-src": [CSP_SELF, "data:"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 """Site-wide pages first, then everything of an edition under ``/<edition_slug>/``."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
@@ -8,8 +10,13 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from accounts import views as account_views
 from conferences import views as conference_views
 from mlsys_conf import health
+
+# Redoc adds <style> elements before it can give them the nonce and searches in a worker made
+# from a blob: its page alone allows inline styles and such a worker. Scripts stay 'self' + nonce.
+REDOC_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("conferences.api")),
@@ -29,7 +36,9 @@ api_patterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api_docs/redoc.html"),
+        csp_replace(REDOC_CSP)(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api_docs/redoc.html")
+        ),
         name="redoc",
     ),
 ]
@@ -46,6 +55,7 @@ edition_patterns = [
 urlpatterns = [
     path("", conference_views.home, name="home"),
     path("health/", health.health, name="health"),
+    path("admin/login/", account_views.admin_login),  # no second password form: see accounts.views
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),

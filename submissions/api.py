@@ -25,17 +25,34 @@ from committees.models import PC_ROLES
 from committees.policy import is_pc_chair
 from conferences.models import Topic
 from conferences.scoping import EditionScopedAPIMixin
-from mlsys_conf.policy import require
+from mlsys_conf.limits import ABSTRACT_MAX, AUTHORS_MAX, CONFLICTS_MAX, PAPER_KEYWORDS_MAX, TITLE_MAX
+from mlsys_conf.policy import require, visible_or_404
 from submissions import policy, selectors, services
-from submissions.models import Author, Conflict, ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
+from submissions.forms import DECLARABLE_REASONS
+from submissions.models import (
+    AUTOMATIC_REASONS,
+    Author,
+    Conflict,
+    ConflictSource,
+    FileKind,
+    Submission,
+    SubmissionFile,
+)
 
 
 class AuthorSerializer(serializers.ModelSerializer):
+    disputed = serializers.SerializerMethodField(
+        help_text='True: the address\'s owner reported "I am not an author" through the link in our mail.'
+    )
+
     class Meta:
         model = Author
-        fields = ("position", "name", "email", "affiliation", "is_contact")
+        fields = ("position", "name", "email", "affiliation", "is_contact", "disputed")
         read_only_fields = ("position",)
         extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
+
+    def get_disputed(self, author: Author) -> bool:
+        return author.email in self.context.get("disputed", ())
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -44,6 +61,7 @@ class FileSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "kind",
+            "content_type",
             "original_name",
             "sha256",
             "size",
@@ -57,6 +75,10 @@ class FileSerializer(serializers.ModelSerializer):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     authors = serializers.SerializerMethodField(help_text="Null where double-blind hides them.")
+    authors_not_mailed = serializers.SerializerMethodField(
+        help_text="Co-authors not e-mailed yet: the account that listed them had reached its limit of new "
+        "addresses. Null where double-blind hides the authors."
+    )
     paper = serializers.SerializerMethodField(help_text="The current (latest accepted) paper version.")
 
     class Meta:
@@ -68,6 +90,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "topic",
             "keywords",
             "authors",
+            "authors_not_mailed",
             "paper",
             "extended_until",
             "created_at",
@@ -80,8 +103,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
         if not policy.can_see_authors(self.context["request"].user, submission):
             return None
         # With many=True this is a ListSerializer, whose data is a list (the stubs say a dict).
-        authors: serializers.BaseSerializer = AuthorSerializer(submission.authors.all(), many=True)
+        authors: serializers.BaseSerializer = AuthorSerializer(
+            submission.authors.all(), many=True, context={"disputed": selectors.disputed_emails(submission)}
+        )
         return authors.data
+
+    @extend_schema_field(serializers.ListField(child=serializers.EmailField(), allow_null=True))
+    def get_authors_not_mailed(self, submission: Submission) -> list[str] | None:
+        if not policy.can_see_authors(self.context["request"].user, submission):
+            return None
+        return selectors.authors_not_mailed(submission)
 
     @extend_schema_field(FileSerializer(allow_null=True))
     def get_paper(self, submission: Submission) -> dict[str, Any] | None:
@@ -90,11 +121,12 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    abstract = serializers.CharField(max_length=5000)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    abstract = serializers.CharField(max_length=ABSTRACT_MAX)
     topic = serializers.ChoiceField(choices=Topic.choices)
-    keywords = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    authors = AuthorSerializer(many=True, required=False)
+    keywords = serializers.CharField(max_length=PAPER_KEYWORDS_MAX, required=False, allow_blank=True, default="")
+    # many=True takes max_length since DRF 3.14; the stubs don't know it yet.
+    authors = AuthorSerializer(many=True, required=False, max_length=AUTHORS_MAX)  # type: ignore[call-arg]
 
     def validate_authors(self, authors: list[dict[str, Any]]) -> list[services.AuthorInput]:
         if not authors:
@@ -119,9 +151,25 @@ class ConflictSerializer(serializers.ModelSerializer):
         read_only_fields = ("source",)
 
 
+class DeclarableReasonField(serializers.ChoiceField):
+    """A reason a person gives for a conflict; the ones automatic detection records are refused."""
+
+    default_error_messages = {  # DRF merges these along the class hierarchy
+        "automatic": 'The reason "{input}" is recorded by automatic detection only; give another reason.'
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=DECLARABLE_REASONS, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data in AUTOMATIC_REASONS:
+            self.fail("automatic", input=data)
+        return super().to_internal_value(data)
+
+
 class DeclaredConflictSerializer(serializers.Serializer):
     user = serializers.IntegerField(help_text="The PC member's user id.")
-    reason = serializers.ChoiceField(choices=ConflictReason.choices)
+    reason = DeclarableReasonField()
 
 
 class SubmissionViewSet(
@@ -148,7 +196,7 @@ class SubmissionViewSet(
 
     def _visible(self, number: str) -> Submission:
         submission = get_object_or_404(self.get_queryset(), number=number)
-        require(policy.can_view_submission(self.request.user, submission))
+        visible_or_404(policy.can_view_submission(self.request.user, submission))
         return submission
 
     def _out(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
@@ -251,22 +299,31 @@ class SubmissionViewSet(
     )
     @action(detail=True, methods=["get", "put"])
     def conflicts(self, request: Request, edition_slug: str, number: str) -> Response:
-        """The conflicts of interest of a submission. PUT replaces the authors' declared ones."""
+        """The conflicts of interest of a submission. An author's PUT replaces the authors'
+        declared ones; a chair's PUT makes the list exactly the paper's conflicts (the ones left
+        out are removed, automatic ones waived) and records new ones as the chair's. A chair
+        conflicted with the paper sees none of this."""
         submission = self._visible(number)
+        as_chair = is_pc_chair(request.user, submission.edition) and not selectors.is_author(request.user, submission)
+        if as_chair:
+            require(policy.can_manage_submission(request.user, submission))
         if request.method == "PUT":
             require(policy.can_declare_author_conflicts(request.user, submission))
-            data = DeclaredConflictSerializer(data=request.data, many=True)
+            data = DeclaredConflictSerializer(  # type: ignore[call-arg]  # max_length: as for authors above
+                data=request.data, many=True, max_length=CONFLICTS_MAX
+            )
             data.is_valid(raise_exception=True)
             pc_ids = set(submission.edition.roles.filter(kind__in=PC_ROLES).values_list("user_id", flat=True))
             unknown = sorted({row["user"] for row in data.validated_data} - pc_ids)
             if unknown:
                 raise serializers.ValidationError(f"Not members of the PC: {unknown}")
-            services.conflicts_set_declared(
-                submission=submission,
-                source=ConflictSource.AUTHOR,
-                declared={row["user"]: row["reason"] for row in data.validated_data},
-                by=acting_user(request),
-            )
+            declared = {row["user"]: row["reason"] for row in data.validated_data}
+            if as_chair:
+                services.conflicts_set_by_chair(submission=submission, conflicted=declared, by=acting_user(request))
+            else:
+                services.conflicts_set_declared(
+                    submission=submission, source=ConflictSource.AUTHOR, declared=declared, by=acting_user(request)
+                )
         return Response(ConflictSerializer(submission.conflicts.select_related("user"), many=True).data)
 
 

@@ -40,7 +40,9 @@ PUBLIC_MAIL_DOMAINS = frozenset(
         "fastmail.com",
         "hey.com",
         "zoho.com",
-        "example.com",
+        "example.com",  # the domains reserved for examples (RFC 2606) are no one's institution
+        "example.net",
+        "example.org",
         "users.noreply.github.com",
     }
 )

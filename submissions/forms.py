@@ -7,6 +7,14 @@ from typing import Any, cast
 from django import forms
 
 from conferences.models import Topic
+from mlsys_conf.limits import (
+    ABSTRACT_MAX,
+    AFFILIATION_MAX,
+    AUTHORS_MAX,
+    PERSON_NAME_MAX,
+    BoundedDateTimeField,
+    search_form_field,
+)
 from submissions.models import ConflictReason, Submission
 from submissions.services import AuthorInput, SubmissionInput
 
@@ -22,7 +30,7 @@ class SubmissionForm(forms.ModelForm):
         model = Submission
         fields = ("title", "abstract", "topic", "keywords")
         widgets = {
-            "abstract": forms.Textarea(attrs={"rows": 10, "maxlength": 5000}),
+            "abstract": forms.Textarea(attrs={"rows": 10, "maxlength": ABSTRACT_MAX}),
             "topic": forms.RadioSelect,
             "keywords": forms.TextInput(attrs={"placeholder": "e.g. distributed training, compilers, LLM serving"}),
         }
@@ -37,9 +45,9 @@ class SubmissionForm(forms.ModelForm):
 
 
 class AuthorForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=PERSON_NAME_MAX)
     email = forms.EmailField(label="E-mail")
-    affiliation = forms.CharField(max_length=300, required=False)
+    affiliation = forms.CharField(max_length=AFFILIATION_MAX, required=False)
     is_contact = forms.BooleanField(required=False, label="Contact")
 
 
@@ -79,7 +87,7 @@ AuthorFormSet = cast(
         can_delete=True,
         min_num=1,
         validate_min=True,
-        max_num=50,
+        max_num=AUTHORS_MAX,
         validate_max=True,
     ),
 )
@@ -99,7 +107,7 @@ class UploadForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    extended_until = forms.DateTimeField(
+    extended_until = BoundedDateTimeField(
         required=False,
         label="Extend this paper's upload deadline until",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
@@ -114,7 +122,7 @@ class SubmissionFilterForm(forms.Form):
         ("abstract", "Abstract only"),
         ("withdrawn", "Withdrawn"),
     ]
-    q = forms.CharField(required=False, label="Search")
+    q = search_form_field()
     topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False)
     status = forms.ChoiceField(choices=STATUS, required=False)
     warnings = forms.BooleanField(required=False, label="With check warnings")

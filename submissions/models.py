@@ -9,17 +9,19 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 
 from conferences.models import Edition, Topic
+from mlsys_conf.limits import ABSTRACT_MAX
 
 
 class Submission(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="submissions")
     number = models.PositiveIntegerField(help_text="The paper's number within its edition (#1, #2, ...).")
     title = models.CharField(max_length=300)
-    abstract = models.TextField(max_length=5000)
+    abstract = models.TextField(max_length=ABSTRACT_MAX, validators=[MaxLengthValidator(ABSTRACT_MAX)])
     topic = models.CharField(max_length=10, choices=Topic.choices)
     keywords = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -88,11 +90,22 @@ class FileKind(models.TextChoices):
     SUPPLEMENTARY = "supplementary", "Supplementary material"
 
 
+class ProvenType(models.TextChoices):
+    """What the upload checks proved a file's bytes to be; the only types files are served as."""
+
+    PDF = "application/pdf", "PDF"
+    ZIP = "application/zip", "ZIP archive"
+
+    @property
+    def extension(self) -> str:
+        return "pdf" if self is ProvenType.PDF else "zip"
+
+
 def _upload_path(instance: SubmissionFile, filename: str) -> str:
     # Unguessable and never served directly: downloads go through a permission-checked view.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    if not (extension.isascii() and extension.isalnum() and len(extension) <= 10):
-        extension = "bin"  # a long one would make storage cut the SHA-256 from the name, or fail
+    # The extension is the proven type's, never the uploader's (``filename`` is ignored).
+    proven = instance.proven_type
+    extension = proven.extension if proven else "bin"
     return f"submissions/{instance.submission.edition_id}/{uuid.uuid4().hex}/{instance.sha256}.{extension}"
 
 
@@ -100,7 +113,13 @@ class SubmissionFile(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=20, choices=FileKind.choices)
     file = models.FileField(upload_to=_upload_path, max_length=300, blank=True)  # empty when rejected
-    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(
+        max_length=40,
+        choices=ProvenType.choices,
+        blank=True,
+        help_text="What the checks proved the bytes to be (empty when rejected); the file is served as this only.",
+    )
+    original_name = models.CharField(max_length=255, help_text="As uploaded: a record only, never used to serve.")
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     page_count = models.PositiveIntegerField(null=True, blank=True)
@@ -120,6 +139,10 @@ class SubmissionFile(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of #{self.submission.number} ({self.sha256[:12]})"
 
+    @property
+    def proven_type(self) -> ProvenType | None:
+        return ProvenType(self.content_type) if self.content_type in ProvenType.values else None
+
 
 class ConflictReason(models.TextChoices):
     """HotCRP's reasons for a conflict of interest, plus the ones found automatically."""
@@ -132,6 +155,10 @@ class ConflictReason(models.TextChoices):
     AUTHOR = "author", "Is an author (found automatically)"
     DOMAIN = "domain", "Same e-mail domain (found automatically)"
     AFFILIATION = "affiliation", "Same affiliation (found automatically)"
+
+
+# Set by automatic detection only: a person who declares a conflict gives another reason.
+AUTOMATIC_REASONS = frozenset({ConflictReason.AUTHOR, ConflictReason.DOMAIN, ConflictReason.AFFILIATION})
 
 
 class ConflictSource(models.TextChoices):
@@ -154,6 +181,11 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_from_member = models.BooleanField(
+        default=False,
+        help_text="Found after the member's own change of profile or e-mail addresses: it counts everywhere, "
+        "but the member is not shown it (so they can't map papers to institutions by trying them).",
+    )
 
     class Meta:
         ordering = ("submission", "user")
@@ -161,3 +193,70 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.submission.number} x {self.user}: {self.get_reason_display()}"
+
+
+class ConflictWaiver(models.Model):
+    """A chair removed an automatic conflict: detection must not find the pair again."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="conflict_waivers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=20, choices=ConflictReason.choices, help_text="The reason it was found.")
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("submission", "user")
+        constraints = [models.UniqueConstraint(fields=("submission", "user"), name="one_waiver_per_pair")]
+
+    def __str__(self) -> str:
+        return f"#{self.submission.number} x {self.user}: waived"
+
+
+class AuthorNotice(models.Model):
+    """One "you are listed as an author" mail that an account's change caused, or held back
+    because the account had reached its limit: what the co-author mail throttle counts."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="author_notices")
+    email = models.EmailField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mailed = models.BooleanField(help_text="False: held back, over the limit of new addresses of the account.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("requested_by", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"#{self.submission.number} → {self.email} ({'mailed' if self.mailed else 'held back'})"
+
+
+class AuthorDispute(models.Model):
+    """The owner of ``email`` reported "I am not an author of this paper" through the signed
+    link of the co-author mail. No more mail about the paper goes to that address."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="author_disputes")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("submission", "created_at")
+        constraints = [models.UniqueConstraint(fields=("submission", "email"), name="one_dispute_per_address")]
+
+    def __str__(self) -> str:
+        return f"#{self.submission.number}: {self.email} is not an author"
+
+
+class AuthorMailOptOut(models.Model):
+    """The owner of ``email`` asked, from the "not an author" page, for no more "you are listed
+    as an author" mail about any paper, until the address belongs to a verified account."""
+
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.email}: no co-author mail"

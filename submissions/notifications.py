@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
+from committees.models import RoleKind
+from committees.selectors import committee_of
 from conferences.phases import in_aoe
 from outbox.services import mail_queue_template
-from submissions.models import Submission, SubmissionFile
+from submissions.author_links import not_an_author_url
+from submissions.models import AuthorDispute, Submission, SubmissionFile
+from submissions.selectors import disputed_emails, opted_out
 
 
 def _recipients(submission: Submission) -> list[tuple[str, object]]:
     """Contact authors, and whoever uploaded: the people who must know a file arrived."""
-    return [(a.email, a.user) for a in submission.authors.all() if a.is_contact]
+    disputed = disputed_emails(submission)
+    return [(a.email, a.user) for a in submission.authors.all() if a.is_contact and a.email not in disputed]
 
 
 def upload_receipt(version: SubmissionFile) -> int:
@@ -27,29 +34,21 @@ def upload_receipt(version: SubmissionFile) -> int:
         "uploaded_aoe": f"{in_aoe(version.uploaded_at):%Y-%m-%d %H:%M:%S} AoE",
         "site_url": settings.SITE_URL,
     }
-    for email, user in recipients.items():
-        mail_queue_template(
-            "submissions/mail/receipt",
-            context,
-            to_email=email,
-            to_user=user,
-            edition=submission.edition,
-            dedupe_key=f"receipt:{version.pk}:{email}",
-        )
-    return len(recipients)
+    return _mail_each(recipients, "submissions/mail/receipt", context, submission, dedupe=f"receipt:{version.pk}")
 
 
 def new_author_notice(submission: Submission, emails: list[str]) -> int:
     context = {"submission": submission, "edition": submission.edition, "site_url": settings.SITE_URL}
     listed = {a.email: a for a in submission.authors.all()}
+    unwanted = disputed_emails(submission) | opted_out(emails)
     sent = 0
     for email in emails:
         author = listed.get(email)
-        if author is None:  # removed again before the task ran
+        if author is None or email in unwanted:  # removed again before the task ran, or asked not to be
             continue
         mail_queue_template(
             "submissions/mail/new_author",
-            {**context, "author": author},
+            {**context, "author": author, "not_an_author_url": not_an_author_url(submission, email)},
             to_email=email,
             to_user=author.user,
             edition=submission.edition,
@@ -57,3 +56,38 @@ def new_author_notice(submission: Submission, emails: list[str]) -> int:
         )
         sent += 1
     return sent
+
+
+def author_dispute_notice(dispute: AuthorDispute) -> int:
+    """Tell the chairs and the submitting author that an address listed as an author says
+    it is not one (never the disputed address itself)."""
+    submission = dispute.submission
+    chairs = committee_of(submission.edition, RoleKind.PC_CHAIR)
+    recipients: dict[str, object] = {role.user.email.lower(): role.user for role in chairs}
+    submitter = submission.created_by
+    if submitter is not None:
+        recipients.setdefault(submitter.email.lower(), submitter)
+    else:  # the account is gone: its contact authors stand in
+        recipients.update((email, user) for email, user in _recipients(submission))
+    recipients.pop(dispute.email, None)
+    context = {
+        "submission": submission,
+        "edition": submission.edition,
+        "dispute": dispute,
+        "reported_utc": f"{dispute.created_at:%Y-%m-%d %H:%M:%S} UTC",
+        "site_url": settings.SITE_URL,
+    }
+    return _mail_each(
+        recipients, "submissions/mail/author_dispute", context, submission, dedupe=f"author-dispute:{dispute.pk}"
+    )
+
+
+def _mail_each(
+    recipients: dict[str, Any], template: str, context: dict[str, Any], submission: Submission, *, dedupe: str
+) -> int:
+    """One mail per recipient (``{address: user or None}``), each once (``dedupe:address``)."""
+    for email, user in recipients.items():
+        mail_queue_template(
+            template, context, to_email=email, to_user=user, edition=submission.edition, dedupe_key=f"{dedupe}:{email}"
+        )
+    return len(recipients)

@@ -2,6 +2,9 @@
 
 Errors reject the upload (the previous version stays current); warnings are shown to the
 author and can be filtered on by the chairs. ``manage.py check_pdf`` runs the same checks.
+An accepted report carries the type the bytes were proven to be (:data:`PDF_TYPE`): files
+are stored and served as that type, whatever the uploader named them. Every PDF the checks
+cannot decide (encrypted, or anything that makes pypdf fail) is rejected with a message.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ log = logging.getLogger(__name__)
 # Points (1/72 inch), portrait; landscape pages are accepted too.
 PAPER_SIZES = {"US Letter": (612.0, 792.0), "A4": (595.28, 841.89)}
 SIZE_TOLERANCE = 3.0  # points
+PDF_TYPE = "application/pdf"
 HEADER_WINDOW = 1024  # the PDF header may follow up to 1 KB of junk
 MAGIC = {
     b"PK\x03\x04": "a ZIP archive (perhaps a Word or LaTeX project file)",
@@ -71,6 +75,7 @@ class PdfReport:
     size: int
     page_count: int | None = None
     checks: list[Check] = field(default_factory=list)
+    content_type: str | None = None  # what the bytes were proven to be; None when rejected
 
     @property
     def accepted(self) -> bool:
@@ -90,24 +95,33 @@ class PdfReport:
             "sha256": self.sha256,
             "size": self.size,
             "page_count": self.page_count,
+            "content_type": self.content_type,
             "checks": [{**asdict(c), "status": c.status.value} for c in self.checks],
         }
 
     def add(self, code: str, status: Status, message: str) -> None:
         self.checks.append(Check(code, status, message))
 
+    def prove(self, content_type: str) -> PdfReport:
+        """Record ``content_type`` as proven if every check passed; a rejected file has none."""
+        self.content_type = content_type if self.accepted else None
+        return self
+
+
+ENCRYPTED = "The PDF is encrypted or password-protected; save it without protection."
+DAMAGED = "The PDF is damaged and cannot be read; export it again from your editor."
+
 
 def check_pdf(content: bytes, *, limits: Limits, authors: Iterable[AuthorIdentity] = ()) -> PdfReport:
-    """Run every check on ``content``; never raises on bad input."""
+    """Run every check on ``content``; never raises on bad input (only MemoryError, which
+    the caller's memory limit turns into a message of its own)."""
     report = PdfReport(sha256=hashlib.sha256(content).hexdigest(), size=len(content))
     if not _check_bytes(report, content, limits):
         return report
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
-            report.add(
-                "not_encrypted", Status.ERROR, "The PDF is encrypted or password-protected; save it without protection."
-            )
+            report.add("not_encrypted", Status.ERROR, ENCRYPTED)
             return report
         report.add("not_encrypted", Status.OK, "Not encrypted.")
         report.page_count = len(reader.pages)
@@ -116,21 +130,21 @@ def check_pdf(content: bytes, *, limits: Limits, authors: Iterable[AuthorIdentit
             _check_paper_size(report, reader)
             _check_fonts(report, reader)
             _check_anonymity(report, reader, list(authors))
-    except (
-        PdfReadError,
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        OSError,
-        RecursionError,
-    ) as error:
-        log.info("unreadable PDF %s: %r", report.sha256[:12], error)
-        report.checks = [c for c in report.checks if c.code in {"not_empty", "file_size", "is_pdf"}]
-        report.page_count = None
-        report.add("readable", Status.ERROR, "The PDF is damaged and cannot be read; export it again from your editor.")
-    return report
+    except MemoryError:
+        raise
+    except Exception as error:  # whatever pypdf raises, the file cannot be decided: rejected
+        _reject_unreadable(report, content, error)
+    return report.prove(PDF_TYPE)
+
+
+def _reject_unreadable(report: PdfReport, content: bytes, error: Exception) -> None:
+    log.warning("unreadable PDF %s: %r", report.sha256[:12], error)
+    report.checks = [c for c in report.checks if c.code in {"not_empty", "file_size", "is_pdf"}]
+    report.page_count = None
+    if b"/Encrypt" in content:  # e.g. a security handler pypdf does not know
+        report.add("not_encrypted", Status.ERROR, ENCRYPTED)
+    else:
+        report.add("readable", Status.ERROR, DAMAGED)
 
 
 def _check_bytes(report: PdfReport, content: bytes, limits: Limits) -> bool:

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from committees.policy import is_on_pc, is_pc_chair
 from conferences.models import Edition, Phase
-from conferences.selectors import phase_is_open
+from conferences.selectors import edition_timeline, phase_is_open
 from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 from submissions.deadlines import why_closed
-from submissions.models import Submission, SubmissionFile
-from submissions.selectors import is_author
+from submissions.models import Conflict, ConflictSource, Submission, SubmissionFile
+from submissions.selectors import is_author, is_conflicted
 
 
 @rule
@@ -81,10 +81,55 @@ def can_upload_supplementary(user: Any, submission: Submission, now: datetime | 
 
 @rule
 def can_declare_author_conflicts(user: Any, submission: Submission, now: datetime | None = None) -> Verdict:
-    """Authors declare conflicts with the PC until the paper deadline; chairs at any time."""
-    if is_pc_chair(user, submission.edition):
-        return ALLOW
+    """Authors declare conflicts with the PC until the paper deadline; chairs (not conflicted
+    with the paper) at any time."""
+    if is_pc_chair(user, submission.edition) and not is_author(user, submission):
+        return can_manage_submission(user, submission)
     return _author_may_change(user, submission, Phase.PAPER_SUBMISSION, now)
+
+
+@rule
+def can_manage_submission(user: Any, submission: Submission) -> Verdict:
+    """A chair handles a paper's conflicts, reviewers, bids and affinities, unless conflicted
+    with it (their own papers, most often): then a second chair does."""
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    if not is_pc_chair(user, submission.edition):
+        return deny("Only the PC chairs manage the papers of this edition.")
+    if is_conflicted(user, submission):
+        return deny(f"You have a conflict of interest with #{submission.number}; another chair handles it.")
+    return ALLOW
+
+
+def bidding_has_opened(edition: Edition, now: datetime | None = None) -> bool:
+    window = edition_timeline(edition).window(Phase.BIDDING)
+    return window is not None and (window.opens_at is None or (now or timezone.now()) >= window.opens_at)
+
+
+@rule
+def can_remove_conflict(user: Any, conflict: Conflict, now: datetime | None = None) -> Verdict:
+    """A chair removes any conflict; a PC member their own declaration, before bidding opens;
+    the authors theirs, until the paper deadline."""
+    submission = conflict.submission
+    if is_pc_chair(user, submission.edition) and not is_author(user, submission):
+        return can_manage_submission(user, submission)
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    if conflict.source == ConflictSource.PC_MEMBER and conflict.user_id == user.pk:
+        if bidding_has_opened(submission.edition, now):
+            return deny("Bidding has opened: only the chairs remove a conflict now.")
+        return ALLOW
+    if conflict.source == ConflictSource.AUTHOR and is_author(user, submission):
+        return _author_may_change(user, submission, Phase.PAPER_SUBMISSION, now)
+    return deny(f"This conflict was {_SOURCE_WORDS[ConflictSource(conflict.source)]}; only the chairs remove it.")
+
+
+_SOURCE_WORDS = {
+    ConflictSource.AUTHOR: "declared by the authors",
+    ConflictSource.PC_MEMBER: "declared by a PC member",
+    ConflictSource.AUTOMATIC: "found automatically",
+    ConflictSource.CHAIR: "set by a chair",
+}
 
 
 @rule

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from conferences.models import Edition
-from submissions.models import FileKind, Submission, SubmissionFile
+from submissions.models import AuthorMailOptOut, Conflict, FileKind, Submission, SubmissionFile
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -57,10 +58,43 @@ def with_details(qs: QuerySet[Submission]) -> QuerySet[Submission]:
         qs.select_related("edition")
         .prefetch_related(
             "authors",
+            "author_disputes",
+            "author_notices",
             Prefetch("files", queryset=accepted_papers, to_attr="accepted_papers"),
         )
         .order_by("edition", "number")
     )
+
+
+def _related(submission: Submission, name: str) -> list[Any]:
+    """``submission.<name>.all()``, from the prefetch of :func:`with_details` when there is one."""
+    prefetched = getattr(submission, "_prefetched_objects_cache", {}).get(name)
+    return list(prefetched if prefetched is not None else getattr(submission, name).all())
+
+
+def disputed_emails(submission: Submission) -> set[str]:
+    """Addresses whose owner reported "I am not an author" of ``submission``: never mailed about it."""
+    return {d.email for d in _related(submission, "author_disputes")}
+
+
+def opted_out(emails: Collection[str]) -> set[str]:
+    """Of ``emails``, those that asked for no co-author notices and have no verified account."""
+    from allauth.account.models import EmailAddress
+
+    asked = set(AuthorMailOptOut.objects.filter(email__in=emails).values_list("email", flat=True))
+    if not asked:
+        return set()
+    claimed = EmailAddress.objects.filter(email__in=asked, verified=True).values_list("email", flat=True)
+    return asked - {e.lower() for e in claimed}
+
+
+def authors_not_mailed(submission: Submission) -> list[str]:
+    """Listed co-authors whose notice was held back (the account that listed them had reached
+    its limit of new addresses) and who have not been mailed about the paper since."""
+    notices = _related(submission, "author_notices")
+    mailed = {n.email for n in notices if n.mailed}
+    held = {n.email for n in notices if not n.mailed} - mailed - disputed_emails(submission)
+    return [a.email for a in _related(submission, "authors") if a.email in held]
 
 
 def current_paper(submission: Submission) -> SubmissionFile | None:
@@ -131,3 +165,28 @@ def submission_counts(edition: Edition) -> dict[str, int]:
         "ml": active.filter(topic="ml").count(),
         "both": active.filter(topic="both").count(),
     }
+
+
+# --- Conflicts -------------------------------------------------------------------------------
+
+
+def conflicts_shown_to_member(user: Any, edition: Edition) -> QuerySet[Conflict]:
+    """The member's own conflicts as they may see them: without the ones found after their own
+    change of profile or addresses (which still count for assignment)."""
+    return Conflict.objects.filter(user=user, submission__edition=edition, hidden_from_member=False)
+
+
+def conflicted_paper_ids(user: Any, edition: Edition) -> frozenset[int]:
+    """Every paper of ``edition`` ``user`` is conflicted with, whatever the source (for chairs:
+    the papers whose reviewers, bids and affinities they must not see)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    ids = Conflict.objects.filter(user=user, submission__edition=edition).values_list("submission_id", flat=True)
+    return frozenset(ids)
+
+
+def is_conflicted(user: Any, submission: Submission) -> bool:
+    """Any conflict of ``user`` with the paper, including ones hidden from them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Conflict.objects.filter(user=user, submission=submission).exists()

@@ -4,33 +4,43 @@ queues its mail only once the transaction has committed."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from conferences.models import Edition, Phase
 from conferences.services import require_phase_open
+from mlsys_conf.limits import AUTHORS_MAX
 from submissions.archive_checks import SupplementaryLimits, check_supplementary
-from submissions.conflict_detection import AuthorFacts, MemberFacts, find_conflicts
+from submissions.conflict_detection import AuthorFacts, FoundConflict, MemberFacts, find_conflicts
 from submissions.deadlines import require_open_for
 from submissions.models import (
+    AUTOMATIC_REASONS,
     Author,
+    AuthorDispute,
+    AuthorMailOptOut,
+    AuthorNotice,
     Conflict,
     ConflictReason,
     ConflictSource,
+    ConflictWaiver,
     FileKind,
+    ProvenType,
     Submission,
     SubmissionFile,
 )
 from submissions.pdf_checks import AuthorIdentity, Limits, PdfReport, check_pdf
+from submissions.sandbox import run_check
+from submissions.selectors import authors_not_mailed, disputed_emails, opted_out, verified_emails_of
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +73,8 @@ def _account_for(email: str) -> User | None:
 def _validate_authors(authors: Sequence[AuthorInput]) -> None:
     if not authors:
         raise ValidationError("List at least one author.")
+    if len(authors) > AUTHORS_MAX:
+        raise ValidationError(f"List at most {AUTHORS_MAX} authors.")
     emails = [a.email.strip().lower() for a in authors]
     duplicates = sorted({e for e in emails if emails.count(e) > 1})
     if duplicates:
@@ -90,13 +102,84 @@ def _replace_authors(submission: Submission, authors: Sequence[AuthorInput]) -> 
     return [a.email.strip().lower() for a in authors if a.email.strip().lower() not in before]
 
 
-def _after_commit_notify_authors(submission: Submission, new_emails: list[str], by: Any) -> None:
+def _require_verified(by: User) -> None:
+    """Listing authors mails them in the name of ``by``: only a confirmed address may do that."""
+    if not verified_emails_of(by):
+        raise ValidationError(
+            "Confirm your e-mail address first (follow the link in the mail we sent you), then register or "
+            "edit the paper."
+        )
+
+
+def _mail_allowance(by: User, candidates: list[str], now: datetime) -> list[str]:
+    """The candidates ``by`` may cause a co-author mail to now: at most COAUTHOR_MAIL_PER_HOUR
+    distinct addresses in the last hour and COAUTHOR_MAIL_PER_DAY in the last day, counted
+    from the notices in the database (an address already mailed in the window is free)."""
+    mailed = AuthorNotice.objects.filter(requested_by=by, mailed=True, created_at__gt=now - timedelta(days=1))
+    day = set(mailed.values_list("email", flat=True).distinct())
+    hour = set(mailed.filter(created_at__gt=now - timedelta(hours=1)).values_list("email", flat=True).distinct())
+    allowed = []
+    for email in candidates:
+        fits_hour = len(hour | {email}) <= settings.COAUTHOR_MAIL_PER_HOUR
+        if fits_hour and len(day | {email}) <= settings.COAUTHOR_MAIL_PER_DAY:
+            hour.add(email)
+            day.add(email)
+            allowed.append(email)
+    return allowed
+
+
+def not_mailed_message(emails: Sequence[str]) -> str:
+    """What the author is told about co-authors whose notice was held back."""
+    return (
+        f"Not e-mailed: {', '.join(emails)}. Your account has reached its limit of new co-author addresses "
+        f"({settings.COAUTHOR_MAIL_PER_HOUR} an hour, {settings.COAUTHOR_MAIL_PER_DAY} a day). They stay listed; "
+        "save the paper again later to mail them, or tell them yourself."
+    )
+
+
+def _after_commit_notify_authors(submission: Submission, new_emails: list[str], by: User) -> None:
+    """Mail the co-authors listed for the first time (and those held back before), within
+    the account's limits; record every address as mailed or held back."""
     from submissions.tasks import notify_new_authors
 
-    own = {by.email.lower()} if getattr(by, "email", None) else set()
-    emails = [e for e in new_emails if e not in own]
-    if emails:
-        transaction.on_commit(lambda: notify_new_authors.delay(submission.pk, emails))
+    User.objects.select_for_update().filter(pk=by.pk).first()  # one account's changes count one at a time
+    already_held = authors_not_mailed(submission)
+    listed = list(dict.fromkeys([*new_emails, *already_held]))
+    skip = verified_emails_of(by) | {by.email.lower()} | disputed_emails(submission) | opted_out(listed)
+    candidates = [e for e in listed if e not in skip]
+    if not candidates:
+        return
+    allowed = _mail_allowance(by, candidates, timezone.now())
+    AuthorNotice.objects.bulk_create(
+        [AuthorNotice(submission=submission, email=e, requested_by=by, mailed=True) for e in allowed]
+        + [
+            AuthorNotice(submission=submission, email=e, requested_by=by, mailed=False)
+            for e in candidates
+            if e not in allowed and e not in already_held
+        ]
+    )
+    if len(allowed) < len(candidates):
+        log.warning("user %s reached the co-author mail limit on #%s", by.pk, submission.number)
+    if allowed:
+        transaction.on_commit(lambda: notify_new_authors.delay(submission.pk, allowed))
+
+
+@transaction.atomic
+def author_dispute_record(*, submission: Submission, email: str, everywhere: bool = False) -> AuthorDispute:
+    """Record that the owner of ``email`` is not an author of ``submission``: no more mail
+    about it goes there, and the chairs and the submitting author are told (once). With
+    ``everywhere``, no co-author notice about any paper goes there either, until the address
+    belongs to a verified account."""
+    email = email.strip().lower()
+    if everywhere:
+        AuthorMailOptOut.objects.get_or_create(email=email)
+    dispute, created = AuthorDispute.objects.get_or_create(submission=submission, email=email)
+    if created:
+        from submissions.tasks import notify_author_dispute
+
+        transaction.on_commit(lambda: notify_author_dispute.delay(dispute.pk))
+        log.info("%s is not an author of #%s (%s), they say", dispute.email, submission.number, submission.edition.slug)
+    return dispute
 
 
 @transaction.atomic
@@ -112,6 +195,7 @@ def submission_register(
     now: datetime | None = None,
 ) -> Submission:
     """Register an abstract with its ordered authors, before the abstract deadline."""
+    _require_verified(by)
     require_phase_open(edition, Phase.ABSTRACT_REGISTRATION, now=now)
     # Lock the edition row so two registrations never get the same number.
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
@@ -144,6 +228,7 @@ def submission_update(
     now: datetime | None = None,
 ) -> Submission:
     """Change the abstract and the authors, until the paper deadline (or the paper's extension)."""
+    _require_verified(by)
     submission = Submission.objects.select_for_update().select_related("edition").get(pk=submission.pk)
     require_open_for(submission, Phase.PAPER_SUBMISSION, now=now)
     if submission.is_withdrawn:
@@ -200,20 +285,25 @@ def read_upload(upload: IO[bytes], *, max_bytes: int) -> bytes:
 def _store_version(
     *, submission: Submission, kind: FileKind, content: bytes, filename: str, report: PdfReport, by: Any
 ) -> SubmissionFile:
+    """Record an upload. Only bytes whose type the checks proved are kept, stored and later
+    served as that type; ``filename`` is kept as a record and nothing else."""
+    proven = report.content_type if report.content_type in ProvenType.values else ""
+    accepted = report.accepted and bool(proven)
     version = SubmissionFile(
         submission=submission,
         kind=kind,
+        content_type=proven if accepted else "",
         original_name=filename[-255:],
         sha256=report.sha256,
         size=report.size,
         page_count=report.page_count,
-        is_accepted=report.accepted,
+        is_accepted=accepted,
         checks=report.as_dict()["checks"],
         warning_count=len(report.warnings),
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
-    if report.accepted:  # a rejected upload is recorded, but its bytes are not kept
-        version.file.save(filename, ContentFile(content), save=False)
+    if accepted:  # a rejected upload is recorded, but its bytes are not kept
+        version.file.save(f"{report.sha256}.{ProvenType(proven).extension}", ContentFile(content), save=False)
     version.save()
     log.info(
         "user %s uploaded %s %s for #%s (%s)",
@@ -221,9 +311,9 @@ def _store_version(
         kind,
         report.sha256[:12],
         submission.number,
-        "accepted" if report.accepted else "rejected",
+        "accepted" if accepted else "rejected",
     )
-    if report.accepted:
+    if accepted:
         from submissions.tasks import send_upload_receipt
 
         transaction.on_commit(lambda: send_upload_receipt.delay(version.pk))
@@ -245,7 +335,7 @@ def paper_upload(
     if submission.is_withdrawn:
         raise ValidationError("This submission is withdrawn.")
     identities = [AuthorIdentity(a.name, a.email) for a in submission.authors.all()]
-    report = check_pdf(content, limits=paper_limits(submission.edition), authors=identities)
+    report = run_check(check_pdf, content, limits=paper_limits(submission.edition), authors=identities)
     return _store_version(
         submission=submission, kind=FileKind.PAPER, content=content, filename=filename, report=report, by=by
     )
@@ -259,21 +349,62 @@ def supplementary_upload(
     require_open_for(submission, Phase.SUPPLEMENTARY_MATERIAL, now=now)
     if submission.is_withdrawn:
         raise ValidationError("This submission is withdrawn.")
-    report = check_supplementary(content, filename, limits=SupplementaryLimits(max_bytes=SUPPLEMENTARY_MAX_BYTES))
+    report = run_check(
+        check_supplementary, content, filename=filename, limits=SupplementaryLimits(max_bytes=SUPPLEMENTARY_MAX_BYTES)
+    )
     return _store_version(
         submission=submission, kind=FileKind.SUPPLEMENTARY, content=content, filename=filename, report=report, by=by
     )
 
 
 # --- Conflicts ------------------------------------------------------------------------------
+#
+# A conflict never ends in an assignment, whoever recorded it. Automatic detection only adds:
+# a conflict found once stays until a chair removes it, and the chair's removal leaves a waiver
+# so that detection does not find the pair again. Conflicts that appear after a member's own
+# change (profile, e-mail addresses) are recorded hidden from that member, so that trying
+# institutions one by one tells them nothing about who wrote which paper; the chairs see them,
+# and the action log says why each one appeared.
 
 
-def _committee_facts(edition: Edition) -> list[MemberFacts]:
+OWN_CHANGE_NOTE = "Found after a change of the member's own profile or addresses; not shown to them."
+
+
+def require_declarable_reason(reason: str) -> None:
+    """People give a reason of their own; the automatic ones are for detection only."""
+    if reason in AUTOMATIC_REASONS:
+        raise ValidationError(
+            f"The reason “{ConflictReason(reason).label}” is recorded by automatic detection only; "
+            f"choose one of: {', '.join(sorted(set(ConflictReason.values) - AUTOMATIC_REASONS))}."
+        )
+    if reason not in ConflictReason.values:
+        raise ValidationError("Unknown conflict reason.")
+
+
+def _log(action: str, submission: Submission, user_id: int, by: Any, note: str = "", **changes: Any) -> None:
+    from actionlog.services import record_action
+
+    record_action(
+        edition=submission.edition,
+        actor=by,
+        action=action,
+        target=submission,
+        paper_id=submission.pk,
+        person=User.objects.filter(pk=user_id).first(),
+        changes=changes or None,
+        note=note,
+    )
+
+
+def _committee_facts(edition: Edition, user_ids: Collection[int] | None = None) -> list[MemberFacts]:
     from allauth.account.models import EmailAddress
 
     from committees.models import Role
 
-    members = {r.user for r in Role.objects.filter(edition=edition).select_related("user")}
+    roles = Role.objects.filter(edition=edition).select_related("user")
+    if user_ids is not None:
+        roles = roles.filter(user_id__in=user_ids)
+    members = {r.user for r in roles}
     emails: dict[int, set[str]] = {m.pk: {m.email.lower()} for m in members}
     for user_id, email in EmailAddress.objects.filter(user__in=members, verified=True).values_list("user_id", "email"):
         emails[user_id].add(email.lower())
@@ -288,36 +419,126 @@ def _committee_facts(edition: Edition) -> list[MemberFacts]:
     ]
 
 
-@transaction.atomic
-def conflicts_refresh_automatic(*, submission: Submission, members: list[MemberFacts] | None = None) -> int:
-    """Recompute the automatic conflicts of one submission; declared ones are never touched."""
-    members = _committee_facts(submission.edition) if members is None else members
+def _found(submission: Submission, members: list[MemberFacts]) -> dict[int, FoundConflict]:
     authors = [AuthorFacts(a.name, a.email, a.affiliation) for a in submission.authors.all()]
-    found = {c.user_id: c for c in find_conflicts(authors, members)}
-    automatic = submission.conflicts.filter(source=ConflictSource.AUTOMATIC)
-    automatic.exclude(user_id__in=found).delete()
-    existing = set(submission.conflicts.values_list("user_id", flat=True))
+    return {c.user_id: c for c in find_conflicts(authors, members)}
+
+
+def _record_found(new: list[tuple[Submission, FoundConflict]], *, hidden: bool) -> None:
     Conflict.objects.bulk_create(
-        Conflict(
-            submission=submission,
-            user_id=user_id,
-            reason=conflict.reason,
-            source=ConflictSource.AUTOMATIC,
-            detail=conflict.detail[:300],
-        )
-        for user_id, conflict in found.items()
-        if user_id not in existing
+        [
+            Conflict(
+                submission=submission,
+                user_id=c.user_id,
+                reason=c.reason,
+                source=ConflictSource.AUTOMATIC,
+                detail=c.detail[:300],
+                hidden_from_member=hidden,
+            )
+            for submission, c in new
+        ],
+        ignore_conflicts=True,  # a concurrent refresh may have recorded the same pair
     )
+    note = OWN_CHANGE_NOTE if hidden else "Found automatically."
+    for submission, c in new:
+        _log("conflict.found", submission, c.user_id, None, note=note, reason=(None, c.reason))
+
+
+def _known_pairs(submissions: QuerySet[Submission]) -> set[tuple[int, int]]:
+    """(submission, user) pairs with a conflict or a chair's waiver: detection leaves them alone."""
+    pairs = set(Conflict.objects.filter(submission__in=submissions).values_list("submission_id", "user_id"))
+    waived = ConflictWaiver.objects.filter(submission__in=submissions).values_list("submission_id", "user_id")
+    return pairs | set(waived)
+
+
+def _refresh(submissions: QuerySet[Submission], members: list[MemberFacts], *, hidden: bool) -> int:
+    """Record the automatic conflicts not recorded yet (nothing is removed), in a fixed number of
+    queries; returns how many conflicts detection finds."""
+    known = _known_pairs(submissions)
+    found = [(s, c) for s in submissions.prefetch_related("authors") for c in _found(s, members).values()]
+    _record_found([(s, c) for s, c in found if (s.pk, c.user_id) not in known], hidden=hidden)
     return len(found)
 
 
-def conflicts_refresh_edition(*, edition: Edition) -> int:
-    """After the committee changed: recompute every submission's automatic conflicts."""
-    members = _committee_facts(edition)
-    return sum(
-        conflicts_refresh_automatic(submission=s, members=members)
-        for s in edition.submissions.prefetch_related("authors")
+@transaction.atomic
+def conflicts_refresh_automatic(
+    *, submission: Submission, members: list[MemberFacts] | None = None, hide_from_members: bool = False
+) -> int:
+    """Record the automatic conflicts of one submission not recorded yet (nothing is removed).
+    ``hide_from_members``: the new ones are hidden from their member, because they may come from
+    the member's own change. Returns how many conflicts detection finds."""
+    members = _committee_facts(submission.edition) if members is None else members
+    return _refresh(Submission.objects.filter(pk=submission.pk), members, hidden=hide_from_members)
+
+
+@transaction.atomic
+def conflicts_refresh_edition(
+    *, edition: Edition, user_ids: Collection[int] | None = None, hide_from_members: bool = True
+) -> int:
+    """Recompute the automatic conflicts of every submission, for the whole committee or only
+    the members ``user_ids``. New ones are hidden from their member unless ``hide_from_members``
+    is False (the member has just joined, so nothing of theirs changed)."""
+    members = _committee_facts(edition, user_ids)
+    if not members:
+        return 0
+    return _refresh(edition.submissions.all(), members, hidden=hide_from_members)
+
+
+def _rejoin_detection(submission: Submission, user_id: int) -> None:
+    """After a declaration on the pair is removed, detection may still find it: record that
+    again, hidden (the declaration was all the member was shown)."""
+    members = _committee_facts(submission.edition, [user_id])
+    conflicts_refresh_automatic(submission=submission, members=members, hide_from_members=True)
+
+
+@transaction.atomic
+def conflict_declare(
+    *, submission: Submission, user_id: int, reason: str, source: ConflictSource, by: User
+) -> Conflict:
+    """A person declares a conflict: the authors, the PC member, or a chair. On a pair already
+    conflicted, a chair's declaration makes the conflict the chair's; a member's own declaration
+    takes over a conflict hidden from them; other declarations leave the existing one alone."""
+    require_declarable_reason(reason)
+    conflict = Conflict.objects.select_for_update().filter(submission=submission, user_id=user_id).first()
+    if conflict is None:
+        conflict = Conflict.objects.create(
+            submission=submission, user_id=user_id, reason=reason, source=source, created_by=by
+        )
+        _log("conflict.added", submission, user_id, by, reason=(None, reason), source=(None, source))
+        return conflict
+    takes_over = (
+        conflict.source == source
+        or source == ConflictSource.CHAIR
+        or (source == ConflictSource.PC_MEMBER and conflict.hidden_from_member)
     )
+    if takes_over and (conflict.source, conflict.reason) != (source, reason):
+        before = (conflict.source, conflict.reason)
+        conflict.source, conflict.reason, conflict.created_by = source, reason, by
+        if source == ConflictSource.PC_MEMBER:
+            conflict.hidden_from_member = False
+        conflict.save(update_fields=["source", "reason", "created_by", "hidden_from_member"])
+        _log("conflict.changed", submission, user_id, by, reason=(before[1], reason), source=(before[0], source))
+    return conflict
+
+
+@transaction.atomic
+def conflict_remove(*, conflict: Conflict, by: User, waive: bool = False) -> None:
+    """Remove a conflict (the caller asked :func:`policy.can_remove_conflict`). With ``waive``
+    (a chair's decision), a pair that detection finds is waived, so it stays free; otherwise
+    detection records it again."""
+    submission, user_id = conflict.submission, conflict.user_id
+    found = _found(submission, _committee_facts(submission.edition, [user_id])).get(user_id)
+    conflict.delete()
+    if found is not None and waive:
+        ConflictWaiver.objects.get_or_create(
+            submission=submission,
+            user_id=user_id,
+            defaults={"waived_by": by, "reason": found.reason, "detail": found.detail[:300]},
+        )
+        _log("conflict.waived", submission, user_id, by, reason=(conflict.reason, None), source=(conflict.source, None))
+        return
+    _log("conflict.removed", submission, user_id, by, reason=(conflict.reason, None), source=(conflict.source, None))
+    _rejoin_detection(submission, user_id)
 
 
 @transaction.atomic
@@ -325,35 +546,51 @@ def conflicts_set_declared(
     *, submission: Submission, source: ConflictSource, declared: dict[int, str], by: User
 ) -> None:
     """Make the conflicts declared from one side (authors, or a chair) exactly ``declared``:
-    ``{user_id: reason}``. Automatic conflicts and the other side's declarations stay."""
-    valid = set(ConflictReason.values)
-    if any(reason not in valid for reason in declared.values()):
-        raise ValidationError("Unknown conflict reason.")
-    submission.conflicts.filter(source=source).exclude(user_id__in=declared).delete()
+    ``{user_id: reason}``. Conflicts of other sources stay."""
+    for reason in declared.values():
+        require_declarable_reason(reason)
+    for conflict in submission.conflicts.filter(source=source).exclude(user_id__in=declared):
+        conflict_remove(conflict=conflict, by=by, waive=source == ConflictSource.CHAIR)
     for user_id, reason in declared.items():
-        conflict = submission.conflicts.filter(user_id=user_id).first()
-        if conflict is None:
-            Conflict.objects.create(submission=submission, user_id=user_id, reason=reason, source=source, created_by=by)
-        elif conflict.source in (source, ConflictSource.AUTOMATIC):
-            conflict.reason, conflict.source, conflict.created_by = reason, source, by
-            conflict.save(update_fields=["reason", "source", "created_by"])
-    # A declaration that replaced an automatic conflict and is now withdrawn must not take
-    # the automatic conflict with it.
-    conflicts_refresh_automatic(submission=submission)
+        conflict_declare(submission=submission, user_id=user_id, reason=reason, source=source, by=by)
     log.info("user %s set %s conflicts of #%s: %s", by.pk, source, submission.number, sorted(declared))
 
 
 @transaction.atomic
-def conflict_declare_own(*, submission: Submission, user: User, reason: str, conflicted: bool) -> None:
-    """A PC member marks (or unmarks) a conflict of their own with a paper."""
-    if conflicted and reason not in ConflictReason.values:
-        raise ValidationError("Unknown conflict reason.")
-    existing = submission.conflicts.filter(user=user).first()
-    if conflicted and existing is None:
-        Conflict.objects.create(
-            submission=submission, user=user, reason=reason, source=ConflictSource.PC_MEMBER, created_by=user
+def conflicts_set_by_chair(*, submission: Submission, conflicted: dict[int, str], by: User) -> None:
+    """A chair makes the paper's conflicts exactly ``conflicted`` (``{user_id: reason}``): the
+    ones left out are removed (waived when detection finds them), new ones are the chair's."""
+    for reason in conflicted.values():
+        require_declarable_reason(reason)
+    for conflict in submission.conflicts.exclude(user_id__in=conflicted):
+        conflict_remove(conflict=conflict, by=by, waive=True)
+    existing = dict(submission.conflicts.values_list("user_id", "source"))
+    for user_id, reason in conflicted.items():
+        if existing.get(user_id) in (None, ConflictSource.CHAIR):
+            conflict_declare(submission=submission, user_id=user_id, reason=reason, source=ConflictSource.CHAIR, by=by)
+    log.info("chair %s set the conflicts of #%s: %s", by.pk, submission.number, sorted(conflicted))
+
+
+@transaction.atomic
+def conflict_declare_own(
+    *, submission: Submission, user: User, reason: str, conflicted: bool, now: datetime | None = None
+) -> None:
+    """A PC member marks a conflict of their own with a paper (at any time), or takes their own
+    declaration back (only before bidding opens)."""
+    from submissions.policy import bidding_has_opened
+
+    if conflicted:
+        conflict_declare(
+            submission=submission, user_id=user.pk, reason=reason, source=ConflictSource.PC_MEMBER, by=user
         )
-    elif not conflicted and existing is not None:
-        if existing.source != ConflictSource.PC_MEMBER:
-            raise ValidationError("This conflict was declared by the authors or found automatically; ask the chairs.")
-        existing.delete()
+        return
+    existing = submission.conflicts.filter(user=user, hidden_from_member=False).first()
+    if existing is None:
+        return
+    if existing.source != ConflictSource.PC_MEMBER:
+        raise ValidationError(
+            "This conflict was declared by the authors or a chair, or found automatically; ask the chairs."
+        )
+    if bidding_has_opened(submission.edition, now):
+        raise ValidationError("Bidding has opened: you can still add conflicts, but only the chairs remove one.")
+    conflict_remove(conflict=existing, by=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import dispute_views, views
 
 app_name = "submissions"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("submissions/<int:number>/extension/", views.submission_extension, name="extension"),
     path("submissions/<int:number>/conflicts/", views.author_conflicts, name="conflicts"),
     path("submissions/<int:number>/files/<int:file_id>/", views.file_download, name="file"),
+    path("submissions/not-an-author/<str:token>/", dispute_views.not_an_author, name="not_an_author"),
     path("pc/conflicts/", views.pc_conflicts, name="pc_conflicts"),
     path("chair/submissions/", views.submission_list, name="list"),
 ]

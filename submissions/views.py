@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
 from committees.models import PC_ROLES, Role
+from committees.policy import is_pc_chair
 from conferences.models import Edition, Phase
 from conferences.scoping import edition_view
 from conferences.selectors import edition_timeline
-from mlsys_conf.policy import require
+from mlsys_conf.policy import require, visible_or_404
 from submissions import policy, selectors, services
 from submissions.forms import (
     DECLARABLE_REASONS,
@@ -32,14 +33,29 @@ from submissions.forms import (
     author_initial,
 )
 from submissions.models import ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
+from submissions.serving import file_response
 
 
-def _submission(edition: Edition, number: int) -> Submission:
-    return get_object_or_404(selectors.with_details(edition.submissions.all()), number=number)
+def _submission(user: Any, edition: Edition, number: int) -> Submission:
+    """The paper of the URL, or the 404 of a missing one for anyone who may not see it."""
+    submission = get_object_or_404(selectors.with_details(edition.submissions.all()), number=number)
+    visible_or_404(policy.can_view_submission(user, submission))
+    return submission
 
 
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _status(request: HttpRequest) -> int:
+    """A form page rendered again after a POST shows what was refused: 400."""
+    return 400 if request.method == "POST" else 200
+
+
+def _warn_not_mailed(request: HttpRequest, submission: Submission) -> None:
+    held = selectors.authors_not_mailed(Submission.objects.get(pk=submission.pk))
+    if held:
+        messages.warning(request, services.not_mailed_message(held))
 
 
 @login_required
@@ -84,14 +100,17 @@ def submission_new(request: AuthenticatedHttpRequest, edition: Edition) -> HttpR
             form.add_error(None, _errors(error))
         else:
             messages.success(request, f"Registered as #{submission.number}. Now upload the paper before its deadline.")
+            _warn_not_mailed(request, submission)
             return redirect(submission)
-    return render(request, "submissions/form.html", {"form": form, "authors": authors, "creating": True})
+    return render(
+        request, "submissions/form.html", {"form": form, "authors": authors, "creating": True}, status=_status(request)
+    )
 
 
 @login_required
 @edition_view
 def submission_edit(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    submission = _submission(edition, number)
+    submission = _submission(request.user, edition, number)
     require(policy.can_edit_submission(request.user, submission))
     form = SubmissionForm(request.POST or None, instance=Submission.objects.get(pk=submission.pk))
     authors = AuthorFormSet(request.POST or None, initial=author_initial(submission, request.user), prefix="authors")
@@ -104,19 +123,20 @@ def submission_edit(request: AuthenticatedHttpRequest, edition: Edition, number:
             form.add_error(None, _errors(error))
         else:
             messages.success(request, "Saved.")
+            _warn_not_mailed(request, submission)
             return redirect(submission)
     return render(
         request,
         "submissions/form.html",
         {"form": form, "authors": authors, "submission": submission, "creating": False},
+        status=_status(request),
     )
 
 
 @login_required
 @edition_view
 def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    submission = _submission(edition, number)
-    require(policy.can_view_submission(request.user, submission))
+    submission = _submission(request.user, edition, number)
     user = request.user
     return render(
         request,
@@ -129,6 +149,9 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
             "latest_supplementary": selectors.latest_version(submission, FileKind.SUPPLEMENTARY),
             "files": submission.files.order_by("-uploaded_at"),
             "conflicts": submission.conflicts.select_related("user"),
+            "disputes": submission.author_disputes.all(),
+            "disputed": selectors.disputed_emails(submission),
+            "not_mailed": selectors.authors_not_mailed(submission),
             "show_authors": policy.can_see_authors(user, submission),
             "can_edit": policy.can_edit_submission(user, submission),
             "can_upload_paper": policy.can_upload_paper(user, submission),
@@ -149,7 +172,7 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
 def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
     if kind not in FileKind.values:
         raise Http404("No such kind of file.")
-    submission = _submission(edition, number)
+    submission = _submission(request.user, edition, number)
     is_paper = kind == FileKind.PAPER
     require((policy.can_upload_paper if is_paper else policy.can_upload_supplementary)(request.user, submission))
     form = UploadForm(request.POST, request.FILES)
@@ -175,7 +198,7 @@ def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int
 @login_required
 @edition_view
 def submission_withdraw(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    submission = _submission(edition, number)
+    submission = _submission(request.user, edition, number)
     require(policy.can_withdraw_submission(request.user, submission))
     if request.method == "POST":
         services.submission_withdraw(submission=submission, by=request.user)
@@ -188,8 +211,7 @@ def submission_withdraw(request: AuthenticatedHttpRequest, edition: Edition, num
 @login_required
 @edition_view
 def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    submission = _submission(edition, number)
-    require(policy.can_view_submission(request.user, submission))
+    submission = _submission(request.user, edition, number)
     try:
         services.submission_restore(submission=submission, by=request.user)
     except ValidationError as error:
@@ -203,7 +225,7 @@ def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, numb
 @login_required
 @edition_view
 def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    submission = _submission(edition, number)
+    submission = _submission(request.user, edition, number)
     require(policy.can_grant_extension(request.user, submission))
     form = ExtensionForm(request.POST)
     if form.is_valid():
@@ -224,9 +246,12 @@ def _pc_of(edition: Edition) -> list[Role]:
 @login_required
 @edition_view
 def author_conflicts(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
-    """Authors pick the PC members they are conflicted with, each with a reason."""
-    submission = _submission(edition, number)
-    require(policy.can_view_submission(request.user, submission))
+    """Authors pick the PC members they are conflicted with, each with a reason. A chair (not
+    conflicted with the paper) sees every conflict here and may set or remove any of them."""
+    submission = _submission(request.user, edition, number)
+    as_chair = is_pc_chair(request.user, edition) and not selectors.is_author(request.user, submission)
+    if as_chair:
+        require(policy.can_manage_submission(request.user, submission))
     pc = _pc_of(edition)
     conflicts = {c.user_id: c for c in submission.conflicts.all()}
     if request.method == "POST":
@@ -238,9 +263,12 @@ def author_conflicts(request: AuthenticatedHttpRequest, edition: Edition, number
             if uid.isdecimal() and int(uid) in pc_ids  # isdigit() lets "²" through to int()
         }
         try:
-            services.conflicts_set_declared(
-                submission=submission, source=ConflictSource.AUTHOR, declared=declared, by=request.user
-            )
+            if as_chair:
+                services.conflicts_set_by_chair(submission=submission, conflicted=declared, by=request.user)
+            else:
+                services.conflicts_set_declared(
+                    submission=submission, source=ConflictSource.AUTHOR, declared=declared, by=request.user
+                )
         except ValidationError as error:
             messages.error(request, _errors(error))
         else:
@@ -255,6 +283,8 @@ def author_conflicts(request: AuthenticatedHttpRequest, edition: Edition, number
             "rows": rows,
             "reasons": DECLARABLE_REASONS,
             "can_change": policy.can_declare_author_conflicts(request.user, submission),
+            "as_chair": as_chair,
+            "own_source": ConflictSource.CHAIR if as_chair else ConflictSource.AUTHOR,
         },
     )
 
@@ -262,10 +292,11 @@ def author_conflicts(request: AuthenticatedHttpRequest, edition: Edition, number
 @login_required
 @edition_view
 def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
-    """A PC member marks the papers they are conflicted with. Double-blind: no author names."""
+    """A PC member marks the papers they are conflicted with. Double-blind: no author names,
+    and nothing found after the member's own change of profile (see :mod:`submissions.services`)."""
     require(policy.can_declare_own_conflicts(request.user, edition))
     submissions = edition.submissions.filter(withdrawn_at__isnull=True).order_by("number")
-    mine = {c.submission_id: c for c in request.user.conflicts.filter(submission__edition=edition)}
+    mine = {c.submission_id: c for c in selectors.conflicts_shown_to_member(request.user, edition)}
     if request.method == "POST":
         wanted = {int(s) for s in request.POST.getlist("conflict") if s.isdecimal()}
         try:
@@ -288,7 +319,11 @@ def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRes
     return render(
         request,
         "submissions/pc_conflicts.html",
-        {"rows": [(s, mine.get(s.pk)) for s in submissions], "reasons": DECLARABLE_REASONS},
+        {
+            "rows": [(s, mine.get(s.pk)) for s in submissions],
+            "reasons": DECLARABLE_REASONS,
+            "may_remove": not policy.bidding_has_opened(edition),
+        },
     )
 
 
@@ -297,7 +332,10 @@ def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRes
 def submission_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(policy.can_list_all_submissions(request.user, edition))
     filters = SubmissionFilterForm(request.GET or None)
-    options: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    if filters.is_bound and not filters.is_valid():  # refused before any search runs
+        context = {"submissions": Submission.objects.none(), "filters": filters}
+        return render(request, "submissions/list.html", context, status=400)
+    options: dict[str, Any] = filters.cleaned_data if filters.is_bound else {}
     submissions = selectors.filtered_submissions(edition, **{k: v for k, v in options.items() if v})
     if request.GET.get("format") == "csv":
         return _csv_export(request, edition, submissions)
@@ -364,10 +402,5 @@ def file_download(request: AuthenticatedHttpRequest, edition: Edition, number: i
         submission__number=number,
         submission__edition=edition,
     )
-    require(policy.can_download_file(request.user, file))
-    extension = file.file.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        file.file.open("rb"),
-        as_attachment=False,
-        filename=f"{edition.slug}-paper{file.submission.number}-{file.sha256[:8]}.{extension}",
-    )
+    visible_or_404(policy.can_download_file(request.user, file))
+    return file_response(file)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -68,6 +69,15 @@ def _fresh_cache() -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin_user(admin_user: Any) -> Any:
+    """pytest-django's superuser, with a verified address: no account signs in without one."""
+    EmailAddress.objects.get_or_create(
+        user=admin_user, email=admin_user.email, defaults={"verified": True, "primary": True}
+    )
+    return admin_user
 
 
 @pytest.fixture

@@ -189,3 +189,49 @@ def test_any_paging_numbers_give_a_page(client: Any, edition: Any, query: str, c
     response = client.get(f"/api/editions/?{query}")
     assert response.status_code == 200
     assert len(response.json()["results"]) == count
+
+
+# --- Bounded input, across the API ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "path", "body", "field"),
+    [
+        ("author", "patch", "/api/me/", {"publications": "p" * 40_001}, "publications"),
+        ("author", "patch", "/api/me/", {"affiliation": "a" * 301}, "affiliation"),
+        (
+            "author",
+            "post",
+            "/api/editions/mlsys2027/submissions/",
+            {"title": "T", "abstract": "a" * 5001, "topic": "ml"},
+            "abstract",
+        ),
+        ("pc_systems", "get", "/api/editions/mlsys2027/bids/", {"q": "word " * 3000}, "q"),
+        ("pc_systems", "get", "/api/editions/mlsys2027/bids/", {"keyword": "k" * 101}, "keyword"),
+        (
+            "chair",
+            "post",
+            "/api/editions/mlsys2027/invitations/",
+            {"email": "new@example.org", "name": "n" * 201, "kind": "ae_member"},
+            "name",
+        ),
+    ],
+)
+def test_over_long_input_is_a_400_that_names_the_field(
+    request: pytest.FixtureRequest,
+    client: Any,
+    edition: Any,
+    persona: str,
+    method: str,
+    path: str,
+    body: Any,
+    field: str,
+) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    if method == "get":
+        response = client.get(path, body)
+    else:
+        response = getattr(client, method)(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert "no more than" in response.json()[field][0]

@@ -133,8 +133,27 @@ def test_conflict_through_the_api(client: Any, bidding: Edition, submission: Sub
     assert client.get(BIDS).json()["count"] == 0
     assert client.get(f"{BIDS}1/").status_code == 404
     again = put(client, 1, {"level": 1})
-    assert again.status_code == 403
-    assert "conflict of interest" in again.json()["detail"]
+    assert again.status_code == 404  # gone from the member's list: as if there were no paper 1
+    assert again.json() == put(client, 99, {"level": 1}).json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_a_conflicted_paper_answers_like_a_missing_one(
+    client: Any, bidding: Edition, submission: Submission, pc_ml: Any, method: str
+) -> None:
+    """A conflict the member did not declare (the authors', or found automatically) is not
+    told by the answer: the paper is simply not in their list."""
+    Conflict.objects.create(
+        user=pc_ml, submission=submission, source=ConflictSource.AUTOMATIC, reason=ConflictReason.AFFILIATION
+    )
+    client.force_login(pc_ml)
+    ask = getattr(client, method)
+    conflicted = ask(f"{BIDS}1/", {"level": 1}, content_type="application/json")
+    missing = ask(f"{BIDS}99/", {"level": 1}, content_type="application/json")
+    assert conflicted.status_code == missing.status_code == 404
+    assert conflicted["Content-Type"] == missing["Content-Type"]
+    assert conflicted.content == missing.content
+    assert not Bid.objects.exists()
 
 
 def test_unknown_or_withdrawn_papers_are_a_404(

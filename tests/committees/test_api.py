@@ -8,6 +8,7 @@ import pytest
 
 from committees.models import Role, RoleKind
 from conferences.models import Edition
+from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
 
@@ -50,8 +51,22 @@ def test_adding_an_unknown_address_is_a_400_with_the_reason(client: Any, edition
     client.force_login(chair)
     response = client.post(URL, {"email": "nobody@example.org", "kind": "ae_member"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == ["No account uses nobody@example.org. Ask them to sign up first."]
+    assert response.json() == [
+        "No account has verified nobody@example.org. Invite them instead: "
+        "the role goes to whoever accepts with the link sent to that address."
+    ]
     assert Role.objects.filter(edition=edition).count() == 1
+
+
+def test_adding_an_address_whose_account_is_unverified_is_a_400(client: Any, edition: Edition, chair: Any) -> None:
+    squatter = UserFactory(email="famous.researcher@example.edu", verified=False)
+    client.force_login(chair)
+    response = client.post(
+        URL, {"email": squatter.email, "kind": "area_chair", "area": "ml"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "No account has verified famous.researcher@example.edu" in response.json()[0]
+    assert not Role.objects.filter(user=squatter).exists()
 
 
 def test_adding_a_pc_member_without_half_is_a_400(client: Any, edition: Edition, chair: Any, outsider: Any) -> None:

@@ -245,11 +245,14 @@ def test_accept_refreshes_conflicts_after_commit(
     """The new member may share an institution with authors (role_grant asks for a refresh)."""
     from submissions import tasks
 
-    refreshed: list[int] = []
-    monkeypatch.setattr(tasks.refresh_edition_conflicts, "delay", refreshed.append)
+    refreshed: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        tasks.refresh_edition_conflicts, "delay", lambda *args, **kwargs: refreshed.append((args, kwargs))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitation_accept(invitation=invitation, user=invitee)
-    assert refreshed == [invitation.edition_id]
+    # Only the new member's conflicts, shown to them: nothing of theirs changed to cause them.
+    assert refreshed == [((invitation.edition_id, invitee.pk), {"joined": True})]
 
 
 # --- invitation_decline ---------------------------------------------------------------------
@@ -416,3 +419,19 @@ def test_a_new_account_gets_the_invitation_mail_linked(edition: Edition, chair: 
     invitation_send(edition=edition, email="unknown@example.org", kind=RoleKind.AE_MEMBER, by=chair)
     assert Mail.objects.get(to_email="known@example.org").to_user == person
     assert Mail.objects.get(to_email="unknown@example.org").to_user is None
+
+
+def test_an_unverified_account_at_the_address_is_not_the_invitee(edition: Edition, chair: Any) -> None:
+    """Someone signed up with the invited address but never confirmed it: the mail is not
+    linked to that account, a role it somehow holds does not count, and the role goes to
+    whoever accepts with the link (a verified account, as everyone signed in is)."""
+    address = "famous.researcher@example.edu"
+    squatter = UserFactory(email=address, verified=False)
+    role_grant(edition=edition, user=squatter, kind=RoleKind.AE_MEMBER, by=chair)  # e.g. granted before the fix
+    invitation = invitation_send(edition=edition, email=address, kind=RoleKind.AE_MEMBER, by=chair)
+    assert Mail.objects.get(to_email=address).to_user is None
+
+    owner = UserFactory(email="researcher@uni.example.edu")
+    invitation_accept(invitation=invitation, user=owner)
+    assert Invitation.objects.get(pk=invitation.pk).user == owner
+    assert Role.objects.filter(edition=edition, user=owner, kind=RoleKind.AE_MEMBER).exists()

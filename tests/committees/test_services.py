@@ -88,7 +88,10 @@ def test_role_grant_by_email_finds_the_account(edition: Edition, chair: Any, out
 def test_role_grant_by_unknown_email_is_refused_clearly(edition: Edition, chair: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         role_grant_by_email(edition=edition, email="nobody@example.org", kind=RoleKind.AE_MEMBER, by=chair)
-    assert caught.value.messages == ["No account uses nobody@example.org. Ask them to sign up first."]
+    assert caught.value.messages == [
+        "No account has verified nobody@example.org. Invite them instead: "
+        "the role goes to whoever accepts with the link sent to that address."
+    ]
     assert Role.objects.filter(edition=edition).count() == 1  # the chair only
 
 
@@ -105,7 +108,7 @@ def test_role_grant_by_email_uses_a_verified_secondary_address(edition: Edition,
 def test_role_grant_by_email_ignores_an_unverified_secondary_address(edition: Edition, chair: Any) -> None:
     person = UserFactory(email="home@example.org")
     EmailAddress.objects.create(user=person, email="claimed@example.org", verified=False, primary=False)
-    with pytest.raises(ValidationError, match=r"No account uses claimed@example\.org"):
+    with pytest.raises(ValidationError, match=r"No account has verified claimed@example\.org"):
         role_grant_by_email(edition=edition, email="claimed@example.org", kind=RoleKind.AE_MEMBER, by=chair)
     assert not Role.objects.filter(user=person).exists()
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from committees.models import Role, RoleKind
 from conferences.models import Edition
+from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
 
@@ -63,8 +64,20 @@ def test_chair_adding_an_unknown_address_sees_why(client: Any, edition: Edition,
     client.force_login(chair)
     response = client.post(add_url(edition), add_data("nobody@example.org", RoleKind.AE_MEMBER, ""))
     assert response.status_code == 200
-    assert "No account uses nobody@example.org. Ask them to sign up first." in response.content.decode()
+    assert "No account has verified nobody@example.org. Invite them instead" in response.content.decode()
     assert Role.objects.filter(edition=edition).count() == 1
+
+
+def test_chair_adding_an_address_whose_account_is_unverified_binds_nothing(
+    client: Any, edition: Edition, chair: Any
+) -> None:
+    """Someone signed up with the address but never confirmed it: maybe not its owner."""
+    squatter = UserFactory(email="famous.researcher@example.edu", verified=False)
+    client.force_login(chair)
+    response = client.post(add_url(edition), add_data("famous.researcher@example.edu", RoleKind.PC_MEMBER, "ml"))
+    assert response.status_code == 200
+    assert "No account has verified famous.researcher@example.edu. Invite them instead" in response.content.decode()
+    assert not Role.objects.filter(user=squatter).exists()
 
 
 def test_chair_adding_a_pc_member_without_half_sees_why(

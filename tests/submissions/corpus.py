@@ -75,14 +75,15 @@ def pypdf_blank(
     return buffer.getvalue()
 
 
-def handwritten_pdf(text: str = "Hello") -> bytes:
-    """One US-letter page with one line of text in (unembedded) Times, written by hand."""
+def handwritten_pdf(text: str = "Hello", *, page_entries: bytes = b"") -> bytes:
+    """One US-letter page with one line of text in (unembedded) Times, written by hand;
+    ``page_entries`` go into the page dictionary as they are."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % page_entries,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
     ]
@@ -139,3 +140,40 @@ def zip_with_encrypted_member() -> bytes:
 
 
 GOOD_ZIP_MEMBERS = {"README.md": b"# Artifact\nRun make.\n", "code/train.py": b"print('hello')\n" * 20}
+
+
+# --- Encrypted and pathological PDFs (check_pdf must reject each with a message) -----------
+
+
+def encrypted_pdf(algorithm: str, *, user_password: str = "") -> bytes:
+    """A blank page encrypted with ``algorithm`` (pypdf's names: RC4-40, RC4-128, AES-128,
+    AES-256); an empty user password opens without asking, as "owner-only" protection does."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def deeply_nested_pdf(depth: int = 50_000) -> bytes:
+    """A page whose resources are ``depth`` arrays nested in each other: a recursive reader
+    runs out of stack long before the end."""
+    return handwritten_pdf(page_entries=b"/Nested " + b"[" * depth + b"]" * depth)
+
+
+# --- Hostile uploads: bytes that pass the checks, named to run in the browser -------------
+
+SCRIPT_PAYLOAD = b"<script>document.title = 'pwned'; fetch('/pwned/', {method: 'POST'});</script>"
+SVG_PAYLOAD = b"<svg xmlns='http://www.w3.org/2000/svg' onload=\"fetch('/pwned/', {method: 'POST'})\"></svg>"
+
+
+def pdf_with_trailer(trailer: bytes, pdf: bytes | None = None) -> bytes:
+    """A real PDF with ``trailer`` after its %%EOF: PDF readers ignore it, a browser that
+    takes the file for a web page runs it."""
+    return (pdf if pdf is not None else pypdf_blank()) + b"\n" + trailer + b"\n"
+
+
+def zip_of_html(html: bytes, name: str = "index.html") -> bytes:
+    """A valid ZIP whose one member is stored uncompressed, so the markup is in the bytes."""
+    return make_zip({name: b"<!DOCTYPE html><html><body>" + html + b"</body></html>"}, compression=zipfile.ZIP_STORED)

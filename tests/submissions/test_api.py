@@ -405,4 +405,4 @@ def test_authors_put_no_conflicts_after_the_deadline_but_chairs_do(
     assert response.json()["detail"].startswith("The paper submission deadline passed at ")
     client.force_login(chair)
     assert client.put(f"{URL}1/conflicts/", body, content_type="application/json").status_code == 200
-    assert submission.conflicts.get(source=ConflictSource.AUTHOR).user == pc_at_eth
+    assert submission.conflicts.get(source=ConflictSource.CHAIR).user == pc_at_eth  # recorded as the chair's

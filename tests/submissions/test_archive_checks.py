@@ -166,3 +166,9 @@ def test_an_oversize_zip_is_refused_before_reading() -> None:
     report = check_zip(content, limits=SupplementaryLimits(max_bytes=len(content) - 1))
     assert [c.code for c in report.errors] == ["file_size"]
     assert check_zip(content, limits=SupplementaryLimits(max_bytes=len(content))).accepted
+
+
+def test_an_accepted_zip_is_proven_a_zip_whatever_its_name() -> None:
+    report = check_supplementary(corpus.make_zip(corpus.GOOD_ZIP_MEMBERS), "x.html", limits=LIMITS)
+    assert report.content_type == "application/zip"
+    assert check_supplementary(b"<html></html>", "x.html", limits=LIMITS).content_type is None

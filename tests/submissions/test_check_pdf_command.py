@@ -4,11 +4,15 @@ when the upload would be rejected."""
 from __future__ import annotations
 
 import json
+import random
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conferences.models import Edition
@@ -132,3 +136,82 @@ def test_output_is_json_even_for_a_non_pdf(tmp_path: Path) -> None:
     assert exit_.value.code == 1
     data = json.loads(out.getvalue())
     assert data["checks"][-1] == {"code": "is_pdf", "status": "error", "message": "This is not a PDF."}
+
+
+# --- The corpus of undecidable and hostile files: a message, JSON, exit 1, never a traceback --
+
+RANDOM_BYTES = random.Random(7).randbytes(4096)
+ENCRYPTED = [
+    pytest.param(algorithm, password, id=f"{algorithm}-{'user-password' if password else 'owner-only'}")
+    for algorithm in ("RC4-40", "RC4-128", "AES-128", "AES-256")
+    for password in ("", "secret")
+]
+UNDECIDABLE = [
+    pytest.param(corpus.garbage_after_header(), "readable", id="broken"),
+    pytest.param(corpus.truncated(corpus.weasyprint_pdf()), "is_pdf", id="truncated"),
+    pytest.param(b"", "not_empty", id="zero-bytes"),
+    pytest.param(corpus.PNG_BYTES, "is_pdf", id="png"),
+    pytest.param(corpus.make_zip(corpus.GOOD_ZIP_MEMBERS), "is_pdf", id="zip"),
+    pytest.param(b"<!DOCTYPE html><html><script>alert(1)</script></html>", "is_pdf", id="html"),
+    pytest.param(RANDOM_BYTES, "is_pdf", id="random-bytes"),
+    pytest.param(corpus.deeply_nested_pdf(), "readable", id="deeply-nested"),
+]
+
+
+@pytest.mark.parametrize(("algorithm", "password"), ENCRYPTED)
+def test_encrypted_pdfs_are_reported_as_encrypted(tmp_path: Path, algorithm: str, password: str) -> None:
+    code, data = check(write(tmp_path, "paper.pdf", corpus.encrypted_pdf(algorithm, user_password=password)))
+    assert code == 1
+    assert data["content_type"] is None
+    [error] = [c for c in data["checks"] if c["status"] == "error"]
+    assert error["code"] == "not_encrypted"
+    assert "encrypted" in error["message"]
+
+
+@pytest.mark.parametrize(("content", "error"), UNDECIDABLE)
+def test_undecidable_files_are_rejected_with_a_message(tmp_path: Path, content: bytes, error: str) -> None:
+    code, data = check(write(tmp_path, "paper.pdf", content))
+    assert code == 1
+    assert data["accepted"] is False
+    assert data["content_type"] is None
+    assert codes(data, "error") == [error]
+
+
+def test_an_accepted_pdf_is_proven_a_pdf(tmp_path: Path) -> None:
+    assert check(write(tmp_path, "paper.pdf", corpus.handwritten_pdf()))[1]["content_type"] == "application/pdf"
+
+
+def manage_py(*args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py`` as an operator runs it, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        pytest.param(corpus.encrypted_pdf("AES-256"), "not_encrypted", id="aes-owner-only"),
+        pytest.param(corpus.deeply_nested_pdf(), "readable", id="deeply-nested"),
+        pytest.param(RANDOM_BYTES, "is_pdf", id="random-bytes"),
+    ],
+)
+def test_manage_py_check_pdf_prints_json_and_exits_1(tmp_path: Path, content: bytes, error: str) -> None:
+    run = manage_py("check_pdf", str(write(tmp_path, "paper.pdf", content)))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert codes(json.loads(run.stdout), "error") == [error]
+
+
+@pytest.mark.parametrize("path", ["a-directory", "missing.pdf"])
+def test_manage_py_check_pdf_on_an_unreadable_path_says_so_without_a_traceback(tmp_path: Path, path: str) -> None:
+    (tmp_path / "a-directory").mkdir()
+    run = manage_py("check_pdf", str(tmp_path / path))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert f"Cannot read {tmp_path / path}" in run.stderr
+    assert run.stdout == ""

@@ -321,3 +321,45 @@ def test_report_as_dict_is_plain_json_data() -> None:
     ]
     assert all(set(c) == {"code", "status", "message"} for c in data["checks"])
     assert all(type(c["status"]) is str for c in data["checks"])
+
+
+# --- A proven type, and every undecidable PDF rejected with a message ------------------------
+
+
+def test_an_accepted_pdf_is_proven_a_pdf_and_a_rejected_one_is_nothing() -> None:
+    assert run(corpus.handwritten_pdf()).content_type == "application/pdf"
+    assert run(corpus.pypdf_blank(11), Limits(max_pages=10)).content_type is None
+    assert run(corpus.PNG_BYTES).content_type is None
+
+
+@pytest.mark.parametrize("error", [ZeroDivisionError("odd"), NotImplementedError("filter"), RuntimeError("x")])
+def test_whatever_pypdf_raises_is_a_damaged_pdf(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("submissions.pdf_checks.PdfReader", explode)
+    report = run(corpus.handwritten_pdf())
+    assert not report.accepted
+    assert report.content_type is None
+    assert message(report, "readable") == "The PDF is damaged and cannot be read; export it again from your editor."
+
+
+def test_an_encrypted_pdf_pypdf_cannot_open_is_reported_as_encrypted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E.g. a security handler pypdf does not know, or a missing crypto dependency."""
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("/Adobe.PubSec")
+
+    monkeypatch.setattr("submissions.pdf_checks.PdfReader", explode)
+    report = run(corpus.encrypted_pdf("AES-256", user_password="secret"))
+    assert [c.code for c in report.errors] == ["not_encrypted"]
+    assert "encrypted" in message(report, "not_encrypted")
+
+
+def test_running_out_of_memory_is_left_to_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exhaust(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("submissions.pdf_checks.PdfReader", exhaust)
+    with pytest.raises(MemoryError):
+        run(corpus.handwritten_pdf())

@@ -677,13 +677,14 @@ def test_a_pc_members_secondary_address_counts(edition: Edition, author: Any, pc
     assert conflicts_of(submission) == {pc_on_gmail.pk: ("domain", "automatic")}
 
 
-def test_automatic_conflicts_are_recomputed_when_the_authors_change(
+def test_automatic_conflicts_are_added_when_the_authors_change_and_never_removed(
     edition: Edition, author: Any, pc_at_mit: Any, pc_at_eth: Any
 ) -> None:
     submission = register(edition, author, authors=[AuthorInput("Ada", "ada@mit.edu")])
     assert conflicts_of(submission) == {pc_at_mit.pk: ("domain", "automatic")}
     update(submission, author, authors=[AuthorInput("Ada", "ada@ethz.ch")])
-    assert conflicts_of(submission) == {pc_at_eth.pk: ("domain", "automatic")}
+    assert conflicts_of(submission) == {pc_at_mit.pk: ("domain", "automatic"), pc_at_eth.pk: ("domain", "automatic")}
+    assert not submission.conflicts.filter(hidden_from_member=True).exists()  # the authors' change: shown
 
 
 def test_author_declared_conflicts_survive_a_change_of_authors(
@@ -694,7 +695,7 @@ def test_author_declared_conflicts_survive_a_change_of_authors(
         submission=submission, source=ConflictSource.AUTHOR, declared={pc_on_gmail.pk: "advisor"}, by=author
     )
     update(submission, author, authors=[AuthorInput("Ada", "ada@example.net")])
-    assert conflicts_of(submission) == {pc_on_gmail.pk: ("advisor", "author")}
+    assert conflicts_of(submission) == {pc_on_gmail.pk: ("advisor", "author"), pc_at_mit.pk: ("domain", "automatic")}
 
 
 def test_conflicts_are_refreshed_for_the_whole_edition_when_the_committee_changes(
@@ -769,7 +770,7 @@ def test_authors_cannot_remove_an_automatic_conflict(edition: Edition, author: A
     conflicts_set_declared(
         submission=submission, source=ConflictSource.AUTHOR, declared={pc_at_mit.pk: "advisor"}, by=author
     )
-    assert conflicts_of(submission) == {pc_at_mit.pk: ("advisor", "author")}
+    assert conflicts_of(submission) == {pc_at_mit.pk: ("domain", "automatic")}
     conflicts_set_declared(submission=submission, source=ConflictSource.AUTHOR, declared={}, by=author)
     assert conflicts_of(submission) == {pc_at_mit.pk: ("domain", "automatic")}
 

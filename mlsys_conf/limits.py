@@ -1,0 +1,82 @@
+"""How much text any input may carry: one place for the limits that forms, serializers and
+models share, and the validators that enforce them before any query runs.
+
+Searches are bounded in characters and in words (each word is one more condition on every
+row), filters and free-text fields in characters. Pages answer an over-long filter with a 400
+and the form's error; the API with a 400 whose JSON names the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from rest_framework import serializers
+
+# --- Searches and filters ----------------------------------------------------------------
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 20
+FILTER_MAX_CHARS = 100  # one keyword, one name
+PAGE_MAX = 100_000  # page numbers of a listing (?page=)
+
+# --- Free text ---------------------------------------------------------------------------
+TITLE_MAX = 300
+ABSTRACT_MAX = 5000
+PAPER_KEYWORDS_MAX = 500
+PERSON_NAME_MAX = 200
+AFFILIATION_MAX = 300
+PROFILE_KEYWORDS_MAX = 1000
+INSTITUTIONAL_DOMAINS_MAX = 2000
+PUBLICATIONS_MAX = 40_000  # some twenty titles with their abstracts: what affinity reads
+CONFLICT_DETAIL_MAX = 300
+DECLINE_REASON_MAX = 2000
+CALL_FOR_PAPERS_MAX = 20_000
+AUTHORS_MAX = 50  # lines of one paper's author list
+CONFLICTS_MAX = 1000  # conflicts one paper declares at once
+DATETIME_INPUT_MAX = 40  # "2027-01-31T23:59:59.000000+05:30" and friends
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct words of a search, lower-cased (searches ignore case), in their order."""
+    return list(dict.fromkeys(text.lower().split()))
+
+
+@deconstructible
+class SearchValidator:
+    """At most :data:`SEARCH_MAX_WORDS` distinct words. An over-long value is left to the
+    field's length limit, which says what is wrong with it, and is not split."""
+
+    def __call__(self, value: str) -> None:
+        if len(value) > SEARCH_MAX_CHARS:
+            return
+        words = len(search_words(value))
+        if words > SEARCH_MAX_WORDS:
+            raise ValidationError(
+                f"Search with at most {SEARCH_MAX_WORDS} words (this has {words}).", code="too_many_words"
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SearchValidator)
+
+
+def search_form_field(**kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        required=False, max_length=SEARCH_MAX_CHARS, validators=[SearchValidator()], label="Search", **kwargs
+    )
+
+
+def search_serializer_field(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=SEARCH_MAX_CHARS, validators=[SearchValidator()], **kwargs
+    )
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time, refused unread when longer than any way of writing one."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > DATETIME_INPUT_MAX:
+            raise ValidationError("Enter a date and time like 2027-01-31 23:59:59.", code="invalid")
+        return super().to_python(value)

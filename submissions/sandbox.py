@@ -1,0 +1,151 @@
+"""Upload checks run in a child process under limits, so a crafted file can't hang or
+exhaust the worker that received it.
+
+The child is forked: it has the bytes and the check already, never touches the database (it
+shares the parent's connections, so it leaves with ``os._exit`` and closes nothing), runs
+under CPU-time, wall-clock and address-space limits, and sends the report back through a
+pipe. A check that runs out of time or memory, or dies, becomes a rejected report with a
+message; the caller stores it like any other rejection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from django.conf import settings
+
+from submissions.pdf_checks import PdfReport, Status
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SECONDS = 20
+DEFAULT_MEMORY_MB = 512
+
+
+@dataclass(frozen=True)
+class CheckLimits:
+    seconds: int
+    memory_mb: int
+
+    @classmethod
+    def from_settings(cls) -> CheckLimits:
+        return cls(
+            seconds=int(getattr(settings, "UPLOAD_CHECK_TIMEOUT_SECONDS", DEFAULT_SECONDS)),
+            memory_mb=int(getattr(settings, "UPLOAD_CHECK_MEMORY_MB", DEFAULT_MEMORY_MB)),
+        )
+
+
+class CheckAborted(Exception):
+    """The check did not finish within its limits; ``str()`` says so to the uploader."""
+
+
+Check = Callable[..., PdfReport]
+
+
+def run_check(check: Check, content: bytes, /, *, run_limits: CheckLimits | None = None, **options: Any) -> PdfReport:
+    """``check(content, **options)`` in a limited child (``run_limits``, by default the
+    settings'); a rejected report if it can't finish."""
+    limits = run_limits or CheckLimits.from_settings()
+    try:
+        return _run_in_child(check, content, options, limits)
+    except CheckAborted as aborted:
+        report = PdfReport(sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+        report.add("checked", Status.ERROR, str(aborted))
+        log.warning("upload check of %s aborted: %s", report.sha256[:12], aborted)
+        return report
+
+
+def _run_in_child(check: Check, content: bytes, options: dict[str, Any], limits: CheckLimits) -> PdfReport:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, check, content, options, limits), daemon=True)
+    try:
+        child.start()
+    except OSError as error:  # no process to spare (fork failed): say so rather than crash
+        log.error("cannot start an upload check: %r", error)
+        receiver.close()
+        raise CheckAborted("The file could not be checked just now; try again in a few minutes.") from error
+    finally:
+        sender.close()
+    try:
+        if not receiver.poll(limits.seconds):
+            raise CheckAborted(_timeout_message(limits))
+        outcome, value = receiver.recv()
+    except EOFError:  # the child died without an answer
+        child.join(1)
+        if child.exitcode == -signal.SIGXCPU:
+            raise CheckAborted(_timeout_message(limits)) from None
+        raise CheckAborted(_died_message(child.exitcode)) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome == "memory":
+        raise CheckAborted(
+            f"The file could not be checked within {limits.memory_mb} MB of memory; it may be damaged or built "
+            "to exhaust the checker. Export it again, or ask the chairs."
+        )
+    if outcome != "report" or not isinstance(value, PdfReport):
+        raise CheckAborted(_died_message(None))
+    return value
+
+
+def _timeout_message(limits: CheckLimits) -> str:
+    return (
+        f"The file could not be checked within {limits.seconds} second{'s' if limits.seconds != 1 else ''}; "
+        "it may be damaged or built to stall the checker. Export it again, or ask the chairs."
+    )
+
+
+def _died_message(exitcode: int | None) -> str:
+    log.warning("upload check died (exit code %s)", exitcode)
+    return "The checker stopped on this file without an answer; it may be damaged. Export it again, or ask the chairs."
+
+
+def _child(sender: Connection, check: Check, content: bytes, options: dict[str, Any], limits: CheckLimits) -> None:
+    """Runs in the forked child: limit, check, answer, leave without any cleanup."""
+    code = 0
+    try:
+        _limit_self(limits)
+        try:
+            sender.send(("report", check(content, **options)))
+        except MemoryError:
+            sender.send(("memory", None))
+    except BaseException:  # whatever happens, the parent gets EOF and says so
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _limit_self(limits: CheckLimits) -> None:
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(limits.seconds + 2)  # a backstop should the parent be gone: SIGALRM ends the child
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.seconds, limits.seconds + 1))
+    mapped = _address_space_bytes()
+    if mapped is None:
+        return
+    # Relative to what the parent already maps (Django, numpy, ortools): the check gets
+    # ``memory_mb`` on top of that.
+    wanted = mapped + limits.memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def _address_space_bytes() -> int | None:
+    """The size of this process's address space (Linux); ``None`` where it can't be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return None

@@ -1,0 +1,364 @@
+"""The permission matrix: for every route of the URL configuration, who gets in, with which
+answer, for each HTTP method that makes sense on it.
+
+Read a row as: route name -> {method: Check(roles allowed, statuses they get, status for
+every other signed-in role, exceptions for single roles, body sent)}. The expectations are
+the SECURE behaviour, in the order of refusals set out in ``mlsys_conf/policy.py``:
+
+1. anonymous visitors are sent to the login page by pages, and get 401/403 from the API,
+   unless ``allow`` names them;
+2. whoever may not use the route at all (a non-chair on a chair's route, an author on the
+   bidding endpoints) gets 403, whatever the id in the URL;
+3. whoever may use the route but not see the object it names (someone else's paper, a paper
+   they are conflicted with) gets 404, exactly as for one that does not exist;
+4. whoever sees the object but may not do this to it (a chair editing an author's text)
+   gets 403.
+
+A state-changing request gets a harmless or invalid body: what matters is allowed
+(200/201/202/204/302/400) versus refused (403/404).
+
+Every route needs an entry here (``test_every_route_has_an_entry``); Django's admin is the
+one generated rule (staff only, and no persona is staff).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+from tests.security.world import ROLES, World
+
+FORBIDDEN, HIDDEN = 403, 404
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+CHAIRS = frozenset({"chair", "conflicted_chair"})
+PC_MEMBERS = frozenset({"pc_unassigned", "pc_assigned", "pc_conflicted"})
+ON_PC = PC_MEMBERS | CHAIRS  # a PC chair is on the PC
+AUTHORS = frozenset({"author", "coauthor"})
+SEES_PAPER = AUTHORS | CHAIRS  # paper P's own pages: its authors and the chairs
+BIDS_ON_PAPER = frozenset({"pc_unassigned", "pc_assigned"})  # PC members not conflicted with P
+NOBODY: frozenset[str] = frozenset()
+
+# Statuses of an allowed request, by what it does.
+SHOWN = frozenset({200})
+FORM_DONE = frozenset({200, 302, 400})  # a form page: re-rendered with errors, or saved and redirected
+REDIRECTED = frozenset({302})  # a POST-only page action: done (or turned down by a rule, with a message), then back
+API_INVALID = frozenset({400})
+API_DONE = frozenset({200, 201, 202, 204})
+
+
+@dataclass(frozen=True)
+class Check:
+    allow: frozenset[str]
+    ok: frozenset[int]
+    refused: int = FORBIDDEN  # what every other signed-in role gets
+    special: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    body: Any = None  # sent as is, or called with the world when it depends on it
+
+
+def check(
+    allow: frozenset[str], ok: frozenset[int], *, refused: int = FORBIDDEN, body: Any = None, **special: int
+) -> Check:
+    return Check(allow, ok, refused, MappingProxyType(special), body)
+
+
+def chairs_only(ok: frozenset[int] = SHOWN, *, body: Any = None) -> Check:
+    return check(CHAIRS, ok, body=body)
+
+
+def conflicted_chair_loses(ok: frozenset[int], *, body: Any = None) -> Check:
+    """A chair-only route naming P's reviewers, bids or affinities: they are left out of the
+    lists of the chair conflicted with P, so a URL naming them answers that chair as for a
+    missing object (rule 3), as the API already does for P's assignment."""
+    return check(frozenset({"chair"}), ok, body=body, conflicted_chair=HIDDEN)
+
+
+def paper_p(allow: frozenset[str], ok: frozenset[int], *, body: Any = None, **special: int) -> Check:
+    """Paper P's own routes: whoever may not see P gets a 404."""
+    return check(allow, ok, refused=HIDDEN, body=body, **special)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "page" (login redirect for anonymous), "api" (401/403) or "admin" (its own login)
+    methods: Mapping[str, Check]
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # URL parameter -> world attribute
+
+
+def page(params: Mapping[str, str] | None = None, **methods: Check) -> Entry:
+    return Entry("page", MappingProxyType(methods), MappingProxyType(params or {}))
+
+
+def api(params: Mapping[str, str] | None = None, **methods: Check) -> Entry:
+    return Entry("api", MappingProxyType(methods), MappingProxyType(params or {}))
+
+
+# A chair acting on P's file, authors, conflicts or state is fine; only the authors edit P.
+AUTHORS_ONLY_ON_P = {"chair": FORBIDDEN, "conflicted_chair": FORBIDDEN}
+# P's conflicts say who may review it: the chair conflicted with P sees P but not them.
+NOT_THE_CONFLICTED_CHAIR = {"conflicted_chair": FORBIDDEN}
+# P in the bidding API: a PC member conflicted with P no longer finds it (it is gone from
+# their list); whoever does not bid may not use the route.
+NOT_FOR_CONFLICTED = {"pc_conflicted": HIDDEN}
+BAD_BID = {"level": 99}
+
+
+def p_swapped_with_q(world: World) -> dict[str, Any]:
+    """P's reviewer and Q's trade places."""
+    return {"first": world.assignment.pk, "second": world.other_assignment.pk}
+
+
+MATRIX: dict[str, Entry] = {
+    # --- Site-wide pages --------------------------------------------------------------------
+    "home": page(GET=check(EVERYONE, SHOWN)),
+    "health": page(GET=check(EVERYONE, SHOWN)),
+    "accounts:profile": page(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE, body={"orcid": "bad"})),
+    "accounts:token_create": page(POST=check(SIGNED_IN, FORM_DONE, body={"name": ""})),
+    "accounts:token_revoke": page(POST=check(frozenset({"author"}), REDIRECTED, refused=HIDDEN)),  # the author's
+    # --- allauth: its own pages, public or for the signed-in account ------------------------
+    "account_login": page(GET=check(EVERYONE, FORM_DONE)),
+    "account_logout": page(GET=check(EVERYONE, FORM_DONE)),
+    "account_inactive": page(GET=check(EVERYONE, SHOWN)),
+    "account_signup": page(GET=check(EVERYONE, FORM_DONE)),
+    "account_reauthenticate": page(GET=check(SIGNED_IN, FORM_DONE)),
+    "account_request_reauthentication_code": page(GET=check(SIGNED_IN, FORM_DONE)),
+    "account_confirm_reauthentication_code": page(GET=check(SIGNED_IN, FORM_DONE)),
+    "account_email": page(GET=check(SIGNED_IN, SHOWN)),
+    "account_email_verification_sent": page(GET=check(EVERYONE, SHOWN)),
+    "account_change_password": page(GET=check(SIGNED_IN, SHOWN)),
+    "account_set_password": page(GET=check(SIGNED_IN, FORM_DONE)),
+    "account_reset_password": page(GET=check(EVERYONE, SHOWN)),
+    "account_confirm_login_code": page(GET=check(SIGNED_IN, FORM_DONE)),  # no code pending: to the login
+    "account_confirm_email": page(GET=check(EVERYONE, SHOWN)),  # an unknown key: "invalid link"
+    "account_reset_password_from_key_done": page(GET=check(EVERYONE, SHOWN)),
+    "account_reset_password_from_key": page(GET=check(EVERYONE, SHOWN)),  # an unknown key: "bad token"
+    "account_reset_password_done": page(GET=check(EVERYONE, SHOWN)),
+    # --- The edition and its settings -------------------------------------------------------
+    "conferences:edition": page(GET=check(EVERYONE, SHOWN)),
+    "conferences:settings": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"time_zone": "Nowhere/Void"})),
+    "conferences:deadlines": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"paper_closes_at": "never"})),
+    # --- The committee (chairs) and the invitee's page (the token is the credential) ---------
+    "committees:committee": page(GET=chairs_only()),
+    "committees:invite": page(POST=chairs_only(FORM_DONE | {400}, body={"email": "not-an-address"})),
+    "committees:role_add": page(POST=chairs_only(FORM_DONE | {400}, body={"email": "not-an-address"})),
+    "committees:role_remove": page(POST=chairs_only(REDIRECTED)),
+    "committees:role_load": page(POST=chairs_only(FORM_DONE | {400}, body={"max_load": "-1"})),
+    "committees:invitation_revoke": page(POST=chairs_only(REDIRECTED)),
+    "committees:invitation_resend": page(POST=chairs_only(REDIRECTED)),
+    "committees:invitation": page(GET=check(EVERYONE, SHOWN)),
+    "committees:invitation_accept": page(POST=check(SIGNED_IN, REDIRECTED)),
+    "committees:invitation_decline": page(POST=check(EVERYONE, REDIRECTED)),
+    # --- Submissions: the author's pages, P's pages, the PC's conflicts, the chairs' list ---
+    "submissions:mine": page(GET=check(SIGNED_IN, SHOWN)),
+    "submissions:new": page(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE, body={"title": ""})),
+    "submissions:detail": page(GET=paper_p(SEES_PAPER, SHOWN)),
+    "submissions:edit": page(
+        GET=paper_p(AUTHORS, SHOWN, **AUTHORS_ONLY_ON_P),
+        POST=paper_p(AUTHORS, FORM_DONE, body={"title": ""}, **AUTHORS_ONLY_ON_P),
+    ),
+    "submissions:upload": page(POST=paper_p(AUTHORS, REDIRECTED, **AUTHORS_ONLY_ON_P)),  # no file attached
+    "submissions:withdraw": page(GET=paper_p(SEES_PAPER, SHOWN), POST=paper_p(SEES_PAPER, REDIRECTED)),
+    "submissions:restore": page(POST=paper_p(SEES_PAPER, REDIRECTED)),  # not withdrawn: a message
+    "submissions:extension": page(
+        POST=paper_p(CHAIRS, REDIRECTED, body={"extended_until": "soon"}, author=FORBIDDEN, coauthor=FORBIDDEN)
+    ),
+    "submissions:conflicts": page(
+        GET=paper_p(SEES_PAPER, SHOWN, **NOT_THE_CONFLICTED_CHAIR),
+        POST=paper_p(SEES_PAPER, FORM_DONE, **NOT_THE_CONFLICTED_CHAIR),
+    ),
+    "submissions:file": page(GET=paper_p(SEES_PAPER, SHOWN)),
+    "submissions:pc_conflicts": page(GET=check(ON_PC, SHOWN), POST=check(ON_PC, REDIRECTED)),
+    "submissions:list": page(GET=chairs_only()),
+    # A co-author's mailed link to say "I am not an author": the signed token is the credential.
+    "submissions:not_an_author": page(
+        {"token": "not_an_author_token"}, GET=check(EVERYONE, SHOWN), POST=check(EVERYONE, SHOWN)
+    ),
+    # --- Bidding and affinities ------------------------------------------------------------
+    "bidding:bids": page(GET=check(PC_MEMBERS, SHOWN), POST=check(PC_MEMBERS, REDIRECTED, body={"number": "x"})),
+    "bidding:stats": page(GET=chairs_only()),
+    "bidding:compute": page(POST=chairs_only(REDIRECTED)),
+    "bidding:explain": page(GET=conflicted_chair_loses(SHOWN)),  # paper P's affinities
+    # --- Assignments (chairs) ---------------------------------------------------------------
+    "assignments:dashboard": page(GET=chairs_only()),
+    "assignments:run": page(POST=chairs_only(REDIRECTED, body={"bid_weight": "heavy"})),
+    "assignments:add": page(POST=chairs_only(REDIRECTED, body={"number": "x"})),
+    "assignments:swap": page(POST=conflicted_chair_loses(REDIRECTED, body=p_swapped_with_q)),  # P's assignment
+    "assignments:commit": page(POST=chairs_only(REDIRECTED)),
+    "assignments:remove": page(POST=conflicted_chair_loses(REDIRECTED)),  # P's assignment
+    # --- The action log (chairs) -------------------------------------------------------------
+    "actionlog:log": page(GET=chairs_only()),
+    "api:actions": api(GET=chairs_only()),
+    # --- API: editions and the caller's account ---------------------------------------------
+    "api:edition-list": api(GET=check(EVERYONE, SHOWN)),
+    "api:edition-detail": api(GET=check(EVERYONE, SHOWN)),
+    "api:edition-set-deadlines": api(PUT=chairs_only(API_INVALID, body=[{"phase": "never"}])),
+    "api:edition-update-settings": api(PATCH=chairs_only(API_INVALID, body={"time_zone": "Nowhere/Void"})),
+    "api:me": api(GET=check(SIGNED_IN, SHOWN), PATCH=check(SIGNED_IN, API_INVALID, body={"orcid": "bad"})),
+    "api:tokens": api(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, API_INVALID, body={"name": ""})),
+    "api:token": api(DELETE=check(frozenset({"author"}), API_DONE, refused=HIDDEN)),  # the author's token
+    "api:schema": api(GET=check(EVERYONE, SHOWN)),
+    "api:docs": api(GET=check(EVERYONE, SHOWN)),
+    "api:redoc": api(GET=check(EVERYONE, SHOWN)),
+    # --- API: the committee and invitations --------------------------------------------------
+    "api:role-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={})),
+    "api:role-detail": api(
+        {"pk": "role.pk"},
+        PATCH=chairs_only(API_INVALID, body={"max_load": -1}),
+        DELETE=chairs_only(API_DONE),
+    ),
+    "api:invitation-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={})),
+    "api:invitation-detail": api({"pk": "invitation.pk"}, GET=chairs_only()),
+    # Resending too soon after the last mail is a 400 with the reason.
+    "api:invitation-resend": api({"pk": "invitation.pk"}, POST=chairs_only(API_DONE | API_INVALID)),
+    "api:invitation-revoke": api({"pk": "invitation.pk"}, POST=chairs_only(API_DONE)),
+    "api:invitation-by-token": api(GET=check(EVERYONE, SHOWN)),
+    "api:invitation-accept": api(POST=check(SIGNED_IN, SHOWN)),
+    "api:invitation-decline": api(POST=check(EVERYONE, SHOWN)),
+    # --- API: submissions -----------------------------------------------------------------
+    "api:submission-list": api(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, API_INVALID, body={})),
+    "api:submission-detail": api(
+        GET=paper_p(SEES_PAPER, SHOWN), PATCH=paper_p(AUTHORS, API_INVALID, body={"title": ""}, **AUTHORS_ONLY_ON_P)
+    ),
+    "api:submission-conflicts": api(
+        GET=paper_p(SEES_PAPER, SHOWN, **NOT_THE_CONFLICTED_CHAIR),
+        PUT=paper_p(SEES_PAPER, API_INVALID, body={}, **NOT_THE_CONFLICTED_CHAIR),
+    ),
+    "api:submission-files": api(GET=paper_p(SEES_PAPER, SHOWN)),
+    "api:submission-upload-paper": api(POST=paper_p(AUTHORS, API_INVALID, body={}, **AUTHORS_ONLY_ON_P)),
+    "api:submission-upload-supplementary": api(POST=paper_p(AUTHORS, API_INVALID, body={}, **AUTHORS_ONLY_ON_P)),
+    "api:submission-withdraw": api(POST=paper_p(SEES_PAPER, SHOWN)),
+    # --- API: bidding -----------------------------------------------------------------------
+    "api:bidding-bids": api(GET=check(PC_MEMBERS, SHOWN)),
+    "api:bidding-bid": api(
+        GET=check(BIDS_ON_PAPER, SHOWN, **NOT_FOR_CONFLICTED),
+        PUT=check(BIDS_ON_PAPER, API_INVALID, body=BAD_BID, **NOT_FOR_CONFLICTED),
+        DELETE=check(BIDS_ON_PAPER, API_DONE, **NOT_FOR_CONFLICTED),
+    ),
+    "api:bidding-stats": api(GET=chairs_only()),
+    "api:bidding-affinity-compute": api(POST=chairs_only(API_DONE)),
+    # --- API: assignments -------------------------------------------------------------------
+    "api:assignment-run-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"bid_weight": "heavy"})),
+    "api:assignment-run-detail": api({"pk": "run.pk"}, GET=chairs_only()),
+    "api:assignment-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={})),
+    "api:assignment-commit": api(POST=chairs_only(SHOWN)),
+    "api:assignment-detail": api({"pk": "assignment.pk"}, DELETE=conflicted_chair_loses(API_DONE)),  # P's assignment
+    "api:paper-to-review-list": api(GET=check(ON_PC, SHOWN)),
+}
+
+# Django's admin: staff only (no persona is staff), for every model it registers, so its
+# routes are generated rather than listed. Its login page sends visitors to the site's
+# sign-in and refuses anyone signed in who is not staff; logout is a POST.
+ADMIN_NAMESPACE = "admin:"
+ADMIN_LOGIN = check(NOBODY, SHOWN)
+ADMIN_LOGOUT = check(EVERYONE, FORM_DONE)
+ADMIN_STAFF_ONLY = check(NOBODY, SHOWN, refused=302)
+
+
+# Each registered model adds five admin routes behind the same staff guard; the changelist
+# and change page of every model are requested, its add, history, delete and bare-id
+# redirect pages are not (they would only repeat the answer, ~600 requests).
+ADMIN_SAME_GUARD_SUFFIXES = ("_add", "_history", "_delete")
+
+
+def requested(key: str) -> bool:
+    """Whether the matrix sends requests to this route (every route still needs an entry)."""
+    if not key.startswith(ADMIN_NAMESPACE):
+        return True
+    return not (key.endswith(ADMIN_SAME_GUARD_SUFFIXES) or key.endswith("<path:object_id>/"))
+
+
+def admin_entry(key: str) -> Entry:
+    if key in ("admin:login", "admin/login/"):  # the site's own view answers /admin/login/
+        return page(GET=ADMIN_LOGIN)
+    if key == "admin:logout":
+        return page(POST=ADMIN_LOGOUT)
+    return Entry("admin", MappingProxyType({"GET": ADMIN_STAFF_ONLY}))
+
+
+# --- The URL configuration, walked -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the route's name with its namespaces; unnamed ones by their pattern
+    name: str | None
+    pattern: str  # the full pattern, for messages and unnamed routes
+    params: tuple[str, ...]
+    callback: Callable[..., Any]
+
+    def served_methods(self) -> set[str] | None:
+        """The methods an API view implements (None for a function view: unknowable)."""
+        actions = getattr(self.callback, "actions", None)  # a viewset adds "head" once it has served a GET
+        cls = getattr(self.callback, "cls", None) or getattr(self.callback, "view_class", None)
+        if actions:
+            methods = set(actions)
+        elif cls is not None:
+            methods = {m for m in cls.http_method_names if hasattr(cls, m)}
+        else:
+            return None
+        return {m.upper() for m in methods - {"head", "options"}}
+
+
+def _params(pattern: Any) -> tuple[str, ...]:
+    """The parameters a pattern captures, read from its text (the resolver's own converter
+    maps can change as it resolves and reverses)."""
+    if isinstance(pattern, RoutePattern):
+        return tuple(re.findall(r"<(?:\w+:)?(\w+)>", str(pattern)))
+    return tuple(re.compile(str(pattern)).groupindex)
+
+
+def walk(
+    resolver: URLResolver | None = None,
+    prefix: str = "",
+    namespaces: tuple[str, ...] = (),
+    params: tuple[str, ...] = (),
+) -> Iterator[Route]:
+    """Every route of the URL configuration, however deeply included."""
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        pattern = prefix + str(item.pattern)
+        found = params + _params(item.pattern)
+        if isinstance(item, URLResolver):
+            yield from walk(item, pattern, namespaces + ((item.namespace,) if item.namespace else ()), found)
+        elif isinstance(item, URLPattern):
+            name = ":".join((*namespaces, item.name)) if item.name else None
+            key = name or ":".join((*namespaces, pattern))
+            yield Route(key, name, pattern, found, item.callback)
+
+
+def entry_for(key: str) -> Entry | None:
+    if key.startswith(ADMIN_NAMESPACE) or key == "admin/login/":
+        return admin_entry(key)
+    return MATRIX.get(key)
+
+
+def url_kwargs(route: Route, entry: Entry, world: World) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "edition_slug": world.slug,
+        "number": world.paper.number,
+        "file_id": world.paper_file.pk,
+        "kind": "paper",
+        "role_id": world.role.pk,
+        "invitation_id": world.invitation.pk,
+        "assignment_id": world.assignment.pk,
+        "token": world.invitation.token,
+        "token_id": world.api_token.pk,
+        # allauth's keyed links and the admin's object pages: values that name nothing
+        "key": "no-such-key",
+        "uidb36": "zz",
+        "object_id": "1",
+        "content_type_id": "1",
+        "id": "1",
+        "app_label": "submissions",
+        "url": "no-such-page/",
+    }
+    values.update({param: operator.attrgetter(attribute)(world) for param, attribute in entry.params.items()})
+    return {p: values[p] for p in route.params}

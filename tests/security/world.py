@@ -1,0 +1,179 @@
+"""One edition with every persona the security tests ask about, and one of each object a
+route needs (a paper with a stored file, an invitation, a solver run, an assignment, a bid,
+an affinity).
+
+Paper P (#1) is the paper the roles differ on: its author and co-author have accounts, one
+PC member is assigned to it (committed), one is conflicted with it, and a second chair is
+conflicted with it too. Paper Q (#2) belongs to nobody here. All phases up to bidding are
+open, so deadlines never decide an answer; the deadline tests move them explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from accounts.services import api_token_create
+from assignments.models import Assignment, AssignmentRun, AssignmentSource
+from bidding.models import Affinity, Bid
+from committees.models import Invitation, Role, RoleKind
+from conferences.models import Area, Deadline, Edition, Phase
+from submissions import services as submission_services
+from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionFile
+from tests.factories.accounts import UserFactory
+from tests.factories.committees import RoleFactory
+from tests.factories.conferences import EditionFactory
+from tests.factories.pdfs import make_pdf
+from tests.factories.submissions import AuthorFactory, SubmissionFactory
+
+# Who is asking, in the order the matrix lists them.
+ROLES = (
+    "anonymous",
+    "outsider",
+    "author",
+    "coauthor",
+    "pc_unassigned",
+    "pc_assigned",
+    "pc_conflicted",
+    "chair",
+    "conflicted_chair",
+    "ae_chair",
+)
+
+# Paper P's authors, spelled so that no other text on any page can contain them by chance.
+AUTHOR_NAME = ("Zebulon", "Quixotewright")
+AUTHOR_EMAIL = "zebulon.quixotewright@authors-only.example"
+COAUTHOR_NAME = ("Ysolde", "Marchbanks-Ferro")
+COAUTHOR_EMAIL = "ysolde.marchbanks@authors-only.example"
+AUTHOR_AFFILIATION = "Quixotewright Institute of Sparse Kernels"
+COAUTHOR_AFFILIATION = "Marchbanks-Ferro Laboratory"
+
+
+@dataclass
+class World:
+    edition: Edition
+    users: dict[str, Any]
+    paper: Submission  # P
+    other_paper: Submission  # Q
+    paper_file: SubmissionFile
+    invitation: Invitation
+    run: AssignmentRun
+    assignment: Assignment  # pc_assigned on P, committed
+    other_assignment: Assignment  # pc_unassigned on Q, a draft: the swap partner of the first
+    role: Role  # pc_unassigned's role: the one the committee routes act on
+    api_token: Any  # the author's API token
+
+    def user(self, role: str) -> Any:
+        return AnonymousUser() if role == "anonymous" else self.users[role]
+
+    @property
+    def slug(self) -> str:
+        return self.edition.slug
+
+    @property
+    def not_an_author_token(self) -> str:
+        """The link P's co-author gets by mail to say "I am not an author of this paper"."""
+        from submissions.author_links import not_an_author_token
+
+        return not_an_author_token(self.paper, COAUTHOR_EMAIL)
+
+
+def _open_phases(edition: Edition) -> None:
+    now = timezone.now()
+    for phase, opens, closes in [
+        (Phase.ABSTRACT_REGISTRATION, None, 10),
+        (Phase.PAPER_SUBMISSION, None, 10),
+        (Phase.SUPPLEMENTARY_MATERIAL, None, 12),
+        (Phase.BIDDING, -1, 20),
+        (Phase.REVIEWING, 21, 50),
+    ]:
+        Deadline.objects.create(
+            edition=edition,
+            phase=phase,
+            opens_at=now + timedelta(days=opens) if opens is not None else None,
+            closes_at=now + timedelta(days=closes),
+        )
+
+
+def _pc_member(edition: Edition, email: str, area: str = Area.SYSTEMS) -> Any:
+    return RoleFactory(edition=edition, kind=RoleKind.PC_MEMBER, area=area, user__email=email).user
+
+
+def build_world() -> World:
+    edition = EditionFactory(slug="sec2027", name="MLSys Security 2027", is_public=True)
+    _open_phases(edition)
+    author = UserFactory(
+        email=AUTHOR_EMAIL, first_name=AUTHOR_NAME[0], last_name=AUTHOR_NAME[1], affiliation=AUTHOR_AFFILIATION
+    )
+    coauthor = UserFactory(
+        email=COAUTHOR_EMAIL, first_name=COAUTHOR_NAME[0], last_name=COAUTHOR_NAME[1], affiliation=COAUTHOR_AFFILIATION
+    )
+    chairs = {
+        kind_name: RoleFactory(edition=edition, kind=kind, user__email=f"{kind_name}@committee.example").user
+        for kind_name, kind in [
+            ("chair", RoleKind.PC_CHAIR),
+            ("conflicted_chair", RoleKind.PC_CHAIR),
+            ("ae_chair", RoleKind.AE_CHAIR),
+        ]
+    }
+    users: dict[str, Any] = {
+        "outsider": UserFactory(email="outsider@elsewhere.example"),
+        "author": author,
+        "coauthor": coauthor,
+        "pc_unassigned": _pc_member(edition, "pc.unassigned@committee.example"),
+        "pc_assigned": _pc_member(edition, "pc.assigned@committee.example"),
+        "pc_conflicted": _pc_member(edition, "pc.conflicted@committee.example", Area.ML),
+        **chairs,
+    }
+
+    paper = SubmissionFactory(edition=edition, number=1, title="Sparse Attention Kernels at Scale", created_by=author)
+    for position, (user, affiliation) in enumerate([(author, AUTHOR_AFFILIATION), (coauthor, COAUTHOR_AFFILIATION)]):
+        AuthorFactory(
+            submission=paper,
+            position=position + 1,
+            name=user.display_name,
+            email=user.email,
+            affiliation=affiliation,
+            user=user,
+            is_contact=position == 0,
+        )
+    paper_file = submission_services.paper_upload(submission=paper, content=make_pdf(), filename="paper.pdf", by=author)
+    other_paper = SubmissionFactory(edition=edition, number=2, title="Compilers for Tiny Accelerators")
+    AuthorFactory(submission=other_paper, position=1, name="Someone Else", email="someone@other.example")
+
+    for who, source in [("pc_conflicted", ConflictSource.PC_MEMBER), ("conflicted_chair", ConflictSource.CHAIR)]:
+        Conflict.objects.create(submission=paper, user=users[who], reason=ConflictReason.COLLABORATOR, source=source)
+    assignment = Assignment.objects.create(
+        submission=paper,
+        user=users["pc_assigned"],
+        source=AssignmentSource.MANUAL,
+        is_committed=True,
+        committed_at=timezone.now(),
+    )
+    other_assignment = Assignment.objects.create(
+        submission=other_paper, user=users["pc_unassigned"], source=AssignmentSource.MANUAL
+    )
+    Bid.objects.create(submission=paper, user=users["pc_assigned"], level=1)
+    for who in ("pc_assigned", "pc_unassigned"):
+        for submission in (paper, other_paper):
+            Affinity.objects.create(submission=submission, user=users[who], score=0.5, top_terms=[["sparse", 0.5]])
+    invitation = Invitation.objects.create(
+        edition=edition,
+        email="invitee@elsewhere.example",
+        name="Invited Person",
+        kind=RoleKind.PC_MEMBER,
+        area=Area.ML,
+        token="matrix-invitation-token-0123456789",
+        sent_at=timezone.now(),
+        invited_by=users["chair"],
+    )
+    run = AssignmentRun.objects.create(edition=edition, created_by=users["chair"])
+    role = Role.objects.get(edition=edition, user=users["pc_unassigned"])
+    api_token, _secret = api_token_create(user=author, name="matrix")
+    return World(
+        edition, users, paper, other_paper, paper_file, invitation, run, assignment, other_assignment, role, api_token
+    )

@@ -4,6 +4,7 @@ action is logged exactly when its change is committed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,7 +35,39 @@ def record_action(
 ) -> Action:
     """Log that ``actor`` (``None`` for a job) did ``action`` to ``target``, changing ``changes``
     (``{field: (before, after)}``). ``paper_id`` ties the entry to a submission."""
-    return Action.objects.create(
+    entry = action_row(
+        edition=edition,
+        actor=actor,
+        action=action,
+        target=target,
+        paper_id=paper_id,
+        person=person,
+        changes=changes,
+        note=note,
+    )
+    entry.save()
+    return entry
+
+
+def record_actions(entries: Iterable[Action]) -> int:
+    """Log many entries made by :func:`action_row` at once (one insert): for actions on many
+    objects, such as committing every draft assignment. Returns how many were logged."""
+    return len(Action.objects.bulk_create(entries))
+
+
+def action_row(
+    *,
+    edition: Edition | None,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    paper_id: int | None = None,
+    person: Any = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    note: str = "",
+) -> Action:
+    """An unsaved entry, as :func:`record_action` stores it."""
+    return Action(
         edition=edition,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -46,6 +79,12 @@ def record_action(
         changes={field: [_plain(before), _plain(after)] for field, (before, after) in (changes or {}).items()},
         note=note[:500],
     )
+
+
+def record_announced_action(sender: Any, **details: Any) -> None:
+    """Receiver of ``conferences.signals.action_done``: the core's services log this way."""
+    details.pop("signal", None)
+    record_action(**details)
 
 
 def changed_fields(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, tuple[Any, Any]]:

@@ -6,17 +6,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.typing import AuthenticatedHttpRequest
 from actionlog.forms import ActionFilterForm
 from actionlog.policy import can_read_action_log
 from actionlog.selectors import actions_of
+from conferences.access import access_for
 from conferences.models import Edition
 from conferences.scoping import edition_view
 from mlsys_conf.policy import require
-from submissions.models import Conflict, Submission
 
 PAGE_SIZE = 100
 
@@ -24,14 +23,14 @@ PAGE_SIZE = 100
 def filtered_actions(user: Any, edition: Edition, filters: dict[str, Any]) -> Any:
     """The entries ``user`` may read, narrowed by the cleaned ``filters`` (paper number, person,
     action). A chair never sees entries about a paper they are conflicted with."""
-    hidden = Conflict.objects.filter(user=user, submission__edition=edition).values_list("submission_id", flat=True)
     paper_id = None
     if filters.get("paper"):
-        paper = Submission.objects.filter(edition=edition, number=filters["paper"]).first()
+        # The papers' app sits above this one: reach them through the edition.
+        paper = edition.submissions.filter(number=filters["paper"]).first()  # type: ignore[attr-defined]
         paper_id = paper.pk if paper else 0  # an unknown number matches nothing
     return actions_of(
         edition,
-        hidden_paper_ids=set(hidden),
+        hidden_paper_ids=set(access_for(user, edition).conflicted),
         paper_id=paper_id,
         person=filters.get("person") or "",
         action=filters.get("action") or "",
@@ -40,9 +39,11 @@ def filtered_actions(user: Any, edition: Edition, filters: dict[str, Any]) -> An
 
 @login_required
 @edition_view
-def action_log(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+def action_log(request: HttpRequest, edition: Edition) -> HttpResponse:
     require(can_read_action_log(request.user, edition))
     form = ActionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():  # answered before any query runs: 400 and its errors
+        return render(request, "actionlog/log.html", {"form": form, "page": []}, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
     page = Paginator(filtered_actions(request.user, edition, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "actionlog/log.html", {"form": form, "page": page})

@@ -84,8 +84,11 @@ def test_only_chairs_read_the_log(client: Any, request: Any, edition: Any, perso
     assert client.get(reverse("api:actions", kwargs={"edition_slug": edition.slug})).status_code == 403
 
 
-def test_bad_filters_are_a_400_in_the_api(client: Any, edition: Any, chair: Any) -> None:
+def test_bad_filters_are_a_400(client: Any, edition: Any, chair: Any) -> None:
     client.force_login(chair)
+    page = client.get(reverse("actionlog:log", kwargs={"edition_slug": edition.slug}), {"paper": "x"})
+    assert page.status_code == 400
+    assert "These filters were not applied" in page.content.decode()
     response = client.get(reverse("api:actions", kwargs={"edition_slug": edition.slug}), {"person": "x" * 101})
     assert response.status_code == 400
     assert "person" in response.json()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from accounts import tokens
 from accounts.models import ApiToken, User
+from accounts.signals import conflict_facts_changed
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,9 @@ CONFLICT_FIELDS = frozenset({"affiliation", "institutional_domains"})
 
 
 def refresh_conflicts_after_commit(user: User) -> None:
-    """Where the person sits on a committee, their new affiliation or address may create
-    conflicts: a job per edition records them, hidden from the person (their own change must
-    not tell them who wrote which paper); the chairs see them."""
-    from submissions.tasks import refresh_edition_conflicts
-
-    edition_ids = set(user.roles.values_list("edition_id", flat=True))
-    for edition_id in sorted(edition_ids):
-        transaction.on_commit(functools.partial(refresh_edition_conflicts.delay, edition_id, user.pk))
+    """The person's new affiliation or address may create conflicts: tell the app that keeps
+    them (``accounts.signals.conflict_facts_changed``), which refreshes them after commit."""
+    conflict_facts_changed.send(sender=User, user=user)
 
 
 @transaction.atomic

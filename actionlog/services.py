@@ -4,7 +4,9 @@ action is logged exactly when its change is committed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,40 +36,9 @@ def record_action(
     note: str = "",
 ) -> Action:
     """Log that ``actor`` (``None`` for a job) did ``action`` to ``target``, changing ``changes``
-    (``{field: (before, after)}``). ``paper_id`` ties the entry to a submission."""
-    entry = action_row(
-        edition=edition,
-        actor=actor,
-        action=action,
-        target=target,
-        paper_id=paper_id,
-        person=person,
-        changes=changes,
-        note=note,
-    )
-    entry.save()
-    return entry
-
-
-def record_actions(entries: Iterable[Action]) -> int:
-    """Log many entries made by :func:`action_row` at once (one insert): for actions on many
-    objects, such as committing every draft assignment. Returns how many were logged."""
-    return len(Action.objects.bulk_create(entries))
-
-
-def action_row(
-    *,
-    edition: Edition | None,
-    actor: Any,
-    action: str,
-    target: models.Model | None = None,
-    paper_id: int | None = None,
-    person: Any = None,
-    changes: dict[str, tuple[Any, Any]] | None = None,
-    note: str = "",
-) -> Action:
-    """An unsaved entry, as :func:`record_action` stores it."""
-    return Action(
+    (``{field: (before, after)}``). ``paper_id`` ties the entry to a submission. Inside
+    :func:`recording_in_bulk` the entry is stored with the others at the end of the block."""
+    entry = Action(
         edition=edition,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -79,6 +50,28 @@ def action_row(
         changes={field: [_plain(before), _plain(after)] for field, (before, after) in (changes or {}).items()},
         note=note[:500],
     )
+    pending = _pending.get()
+    if pending is None:
+        entry.save()
+    else:
+        pending.append(entry)
+    return entry
+
+
+_pending: ContextVar[list[Action] | None] = ContextVar("actionlog_pending", default=None)
+
+
+@contextmanager
+def recording_in_bulk() -> Iterator[None]:
+    """Store the entries recorded inside the block with one insert when it ends (nothing if it
+    raises): for actions on many objects at once, such as committing every draft assignment."""
+    pending: list[Action] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    Action.objects.bulk_create(pending)
 
 
 def record_announced_action(sender: Any, **details: Any) -> None:

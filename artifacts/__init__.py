@@ -1,0 +1,4 @@
+"""Artifact evaluation (to come): the AE committee's work on accepted papers' artifacts.
+
+Layer: above ``assignments``; below ``program``.
+"""

@@ -1,5 +1,6 @@
-"""REST endpoints for review assignments: solver runs, drafts and commit (chairs); each PC
-member's committed papers (titles only, double-blind)."""
+"""REST endpoints for assignments: solver runs, drafts of every kind (review, meta-review,
+artifact evaluation) and commit (chairs); each PC member's committed papers to review (titles
+only, double-blind)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.typing import acting_user
 from assignments import services
-from assignments.models import Assignment, AssignmentRun
+from assignments.models import Assignment, AssignmentKind, AssignmentRun
 from assignments.selectors import papers_to_review
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
@@ -61,13 +62,17 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ("id", "number", "user", "email", "source", "is_committed", "created_at", "committed_at")
-        read_only_fields = ("id", "source", "is_committed", "created_at", "committed_at")
+        fields = ("id", "number", "user", "email", "kind", "source", "is_committed", "created_at", "committed_at")
+        read_only_fields = ("id", "kind", "source", "is_committed", "created_at", "committed_at")
 
 
-class AddSerializer(serializers.Serializer):
+class KindSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AssignmentKind.choices, default=AssignmentKind.REVIEW)
+
+
+class AddSerializer(KindSerializer):
     number = serializers.IntegerField(min_value=1)
-    user = serializers.IntegerField(help_text="The PC member's user id.")
+    user = serializers.IntegerField(help_text="The assignee's user id (a PC member for a review).")
 
 
 class ChairsOnly(APIView):
@@ -123,7 +128,7 @@ class AssignmentViewSet(
             Assignment.objects.filter(submission__edition=edition)
             .exclude(submission_id__in=conflicted_paper_ids(self.request.user, edition))  # another chair's
             .select_related("submission", "user")
-            .order_by("submission__number", "user_id")
+            .order_by("submission__number", "kind", "user_id")
         )
 
     @extend_schema(
@@ -140,7 +145,9 @@ class AssignmentViewSet(
         edition = self.policy_subject()
         submission = get_object_or_404(edition.submissions, number=data.validated_data["number"])
         user = get_object_or_404(User, pk=data.validated_data["user"])
-        change = services.assignment_add(submission=submission, user=user, by=acting_user(request))
+        change = services.assignment_add(
+            submission=submission, user=user, by=acting_user(request), kind=data.validated_data["kind"]
+        )
         body = {"assignment": AssignmentSerializer(change.assignment).data, "warnings": change.warnings}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -148,10 +155,17 @@ class AssignmentViewSet(
         services.assignment_remove(assignment=get_object_or_404(self.get_queryset(), pk=pk), by=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()}))
+    @extend_schema(
+        request=KindSerializer, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"])
     def commit(self, request: Request, edition_slug: str) -> Response:
-        committed = services.assignments_commit(edition=self.policy_subject(), by=acting_user(request))
+        """Commit the drafts of one kind (reviews unless ``kind`` says otherwise)."""
+        data = KindSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        committed = services.assignments_commit(
+            edition=self.policy_subject(), by=acting_user(request), kind=data.validated_data["kind"]
+        )
         return Response({"committed": committed})
 
 

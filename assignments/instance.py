@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from assignments.models import Assignment
+from assignments.models import AssignmentSource
+from assignments.selectors import reviews_of
+from assignments.solver import ML, SYSTEMS, AssignmentProblem
 from bidding.models import Affinity, Bid
-from committees.assignment import ML, SYSTEMS, AssignmentProblem
 from committees.models import Role, RoleKind
 from conferences.models import Area, Edition
 from submissions.models import Conflict, Submission
@@ -43,10 +44,10 @@ class EditionInstance:
 
 def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionInstance:
     """Build the problem: affinity (plus ``bid_weight`` x bid level / 2), areas, loads,
-    conflicts (declared, automatic and the chairs' forbidden pairs) and pins (assignments
-    made by hand or already committed)."""
+    conflicts (declared, automatic and the chairs' forbidden pairs) and pins (review
+    assignments made by hand or already committed)."""
     submissions = list(
-        Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+        Submission.objects.filter(edition=edition).active()
         .order_by("number")
         .values_list("pk", "number")
     )
@@ -80,8 +81,8 @@ def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionIns
     )
     pinned = pairs(
         list(
-            Assignment.objects.filter(submission__edition=edition)
-            .exclude(source="solver", is_committed=False)
+            reviews_of(edition)
+            .exclude(source=AssignmentSource.SOLVER, is_committed=False)
             .values_list("submission_id", "user_id")
         )
     )

@@ -1,11 +1,15 @@
-"""Who reviews which paper. A solver run proposes draft assignments; chairs adjust them by hand
-and commit; committed assignments are what the review phase uses."""
+"""Who reviews, meta-reviews or evaluates the artifact of which paper. A solver run proposes draft
+review assignments; chairs adjust them by hand (of any kind) and commit; committed assignments
+are what the review phase uses."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 
+from committees.models import RoleKind
 from conferences.models import Edition
 from submissions.models import Submission
 
@@ -15,9 +19,61 @@ class AssignmentSource(models.TextChoices):
     MANUAL = "manual", "By hand"
 
 
+class AssignmentKind(models.TextChoices):
+    REVIEW = "review", "Review"
+    META_REVIEW = "meta_review", "Meta-review"
+    ARTIFACT = "artifact", "Artifact evaluation"
+
+    @property
+    def task(self) -> str:
+        """What the assignee does, after "to": "papers to review"."""
+        return _KIND_WORDS[self.value].task
+
+    @property
+    def verb(self) -> str:
+        """What the assignee does to the paper: "X reviews #3"."""
+        return _KIND_WORDS[self.value].verb
+
+    @property
+    def assignee(self) -> str:
+        """Who may hold one, in words: "a PC member"."""
+        return _KIND_WORDS[self.value].assignee
+
+    @property
+    def assignee_roles(self) -> frozenset[str]:
+        """The roles that may hold an assignment of this kind."""
+        return _KIND_WORDS[self.value].roles
+
+
+@dataclass(frozen=True)
+class _Kind:
+    task: str
+    verb: str
+    assignee: str
+    roles: frozenset[str]
+
+
+_KIND_WORDS = {
+    AssignmentKind.REVIEW.value: _Kind("review", "reviews", "a PC member", frozenset({RoleKind.PC_MEMBER})),
+    AssignmentKind.META_REVIEW.value: _Kind(
+        "meta-review",
+        "meta-reviews",
+        "an area chair or PC member",
+        frozenset({RoleKind.AREA_CHAIR, RoleKind.PC_MEMBER}),
+    ),
+    AssignmentKind.ARTIFACT.value: _Kind(
+        "evaluate the artifacts of",
+        "evaluates the artifacts of",
+        "an artifact evaluation committee member",
+        frozenset({RoleKind.AE_MEMBER}),
+    ),
+}
+
+
 class Assignment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=12, choices=AssignmentKind.choices, default=AssignmentKind.REVIEW)
     source = models.CharField(max_length=10, choices=AssignmentSource.choices)
     is_committed = models.BooleanField(default=False)
     created_by = models.ForeignKey(
@@ -27,12 +83,14 @@ class Assignment(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=("submission", "user"), name="one_assignment_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=("submission", "user", "kind"), name="one_assignment_per_pair_and_kind")
+        ]
         indexes = [models.Index(fields=("user", "is_committed"))]
 
     def __str__(self) -> str:
         state = "committed" if self.is_committed else "draft"
-        return f"{self.user} reviews #{self.submission.number} ({state})"
+        return f"{self.user} {AssignmentKind(self.kind).verb} #{self.submission.number} ({state})"
 
 
 class RunStatus(models.TextChoices):

@@ -1,16 +1,18 @@
-"""Mail to reviewers once their assignments are committed: titles only (double-blind)."""
+"""Mail to assignees once their assignments of a kind are committed: titles only (double-blind)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from accounts.models import User
-from assignments.models import Assignment
+from assignments.models import Assignment, AssignmentKind
 from conferences.models import Edition
 from outbox.services import mail_queue_template
 
 
-def reviewers_of_committed(edition_id: int, user_ids: list[int], stamp: int) -> int:
+def reviewers_of_committed(
+    edition_id: int, user_ids: list[int], stamp: int, kind: str = AssignmentKind.REVIEW
+) -> int:
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None:
         return 0
@@ -18,7 +20,7 @@ def reviewers_of_committed(edition_id: int, user_ids: list[int], stamp: int) -> 
     for user in User.objects.filter(pk__in=user_ids):
         papers = [
             a.submission
-            for a in Assignment.objects.filter(submission__edition=edition, user=user, is_committed=True)
+            for a in Assignment.objects.filter(submission__edition=edition, user=user, kind=kind, is_committed=True)
             .select_related("submission")
             .order_by("submission__number")
         ]
@@ -26,11 +28,17 @@ def reviewers_of_committed(edition_id: int, user_ids: list[int], stamp: int) -> 
             continue
         mail_queue_template(
             "assignments/mail/assigned",
-            {"edition": edition, "reviewer": user, "papers": papers, "site_url": settings.SITE_URL},
+            {
+                "edition": edition,
+                "reviewer": user,
+                "papers": papers,
+                "kind": AssignmentKind(kind),
+                "site_url": settings.SITE_URL,
+            },
             to_email=user.email,
             to_user=user,
             edition=edition,
-            dedupe_key=f"assigned:{edition.pk}:{user.pk}:{stamp}",
+            dedupe_key=f"assigned:{edition.pk}:{user.pk}:{kind}:{stamp}",
         )
         sent += 1
     return sent

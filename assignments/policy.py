@@ -1,4 +1,6 @@
-"""Who may see and change review assignments."""
+"""Who may see and change assignments: the chairs run the solver and commit for the edition, and
+change who reviews (meta-reviews, evaluates) a paper unless conflicted with it; the PC see
+what they review. The assignment services enforce these rules themselves."""
 
 from __future__ import annotations
 
@@ -7,11 +9,20 @@ from typing import Any
 from committees.policy import is_on_pc, is_pc_chair
 from conferences.models import Edition
 from mlsys_conf.policy import Verdict, rule, when_signed_in
+from submissions.models import Submission
+from submissions.policy import can_manage_submission
 
 
 @rule
 def can_manage_assignments(user: Any, edition: Edition) -> Verdict:
     return when_signed_in(user, is_pc_chair(user, edition), "Only the PC chairs assign papers to reviewers.")
+
+
+@rule
+def can_assign_paper(user: Any, submission: Submission) -> Verdict:
+    """Change who reviews (meta-reviews, evaluates) one paper: a chair not conflicted with it."""
+    verdict = can_manage_assignments(user, submission.edition)
+    return can_manage_submission(user, submission) if verdict else verdict
 
 
 @rule

@@ -1,4 +1,6 @@
-"""Read queries for the chairs' assignment pages: per paper, per member, histograms, warnings."""
+"""Read queries for the chairs' assignment pages (per paper, per member, histograms, warnings: all
+about review assignments, the solver's kind), a member's papers to review, and the assignment
+facts of the Access object (every kind)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from assignments.models import Assignment
+from assignments.models import Assignment, AssignmentKind
 from bidding.models import Affinity
 from committees.models import Role, RoleKind
+from conferences.access import Facts
 from conferences.models import Area, Edition
-from submissions.models import Conflict, Submission
+from submissions.models import ACTIVE_STATES, Conflict, Submission
 
 HISTOGRAM_BINS = 10
 HISTOGRAM_CEILINGS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -66,6 +69,21 @@ class Preview:
     warnings: list[str]
 
 
+def assignment_facts(user: Any, edition: Edition) -> Facts:
+    """The papers of ``edition`` committed to the user, by kind, for the Access object (one
+    query). Drafts do not count: the assignee learns of a paper once it is committed."""
+    assigned: defaultdict[str, set[int]] = defaultdict(set)
+    rows = Assignment.objects.filter(user=user, submission__edition=edition, is_committed=True)
+    for paper, kind in rows.values_list("submission_id", "kind"):
+        assigned[kind].add(paper)
+    return {"assigned": {kind: frozenset(papers) for kind, papers in assigned.items()}}
+
+
+def reviews_of(edition: Edition) -> QuerySet[Assignment]:
+    """The review assignments of ``edition``, drafts and committed."""
+    return Assignment.objects.filter(submission__edition=edition, kind=AssignmentKind.REVIEW)
+
+
 def _needs(edition: Edition) -> dict[str, int]:
     return {Area.SYSTEMS: edition.systems_reviewers_per_paper, Area.ML: edition.ml_reviewers_per_paper}
 
@@ -92,12 +110,12 @@ def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()
     out of every row, load, histogram and warning."""
     roles = _pc_areas(edition)
     submissions = list(
-        Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+        Submission.objects.filter(edition=edition).active()
         .exclude(pk__in=without_papers)
         .order_by("number")
     )
     assignments = list(
-        Assignment.objects.filter(submission__edition=edition)
+        reviews_of(edition)
         .exclude(submission_id__in=without_papers)
         .select_related("user", "submission")
     )
@@ -155,10 +173,10 @@ def assignment_warnings(
     """Broken Systems/ML balance, overloaded members and conflicted pairs, in plain words."""
     roles = _pc_areas(edition)
     needs = _needs(edition)
-    papers = Submission.objects.filter(edition=edition, withdrawn_at__isnull=True).exclude(pk__in=without_papers)
+    papers = Submission.objects.filter(edition=edition).active().exclude(pk__in=without_papers)
     if submissions is not None:
         papers = papers.filter(pk__in=[s.pk for s in submissions])
-    assignments = Assignment.objects.filter(submission__edition=edition).exclude(submission_id__in=without_papers)
+    assignments = reviews_of(edition).exclude(submission_id__in=without_papers)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     loads: Counter[int] = Counter()
     for sid, uid in assignments.values_list("submission_id", "user_id"):
@@ -183,6 +201,7 @@ def assignment_warnings(
         Conflict.objects.filter(submission__edition=edition, submission__assignments__user=F("user"))
         .exclude(submission_id__in=without_papers)
         .select_related("submission", "user")
+        .distinct()  # one warning per pair, whatever the kinds of its assignments
     )
     warnings.extend(
         f"{c.user.display_name} is assigned #{c.submission.number} despite a conflict of interest." for c in clashes
@@ -193,5 +212,9 @@ def assignment_warnings(
 def papers_to_review(user: Any, edition: Edition) -> QuerySet[Submission]:
     """The papers committed to ``user`` in ``edition``: titles only until reviewing opens."""
     return Submission.objects.filter(
-        edition=edition, assignments__user=user, assignments__is_committed=True, withdrawn_at__isnull=True
+        edition=edition,
+        assignments__user=user,
+        assignments__kind=AssignmentKind.REVIEW,
+        assignments__is_committed=True,
+        state__in=ACTIVE_STATES,
     ).order_by("number")

@@ -1,4 +1,10 @@
-"""Business actions on assignments: run the solver, adjust by hand, commit and tell reviewers."""
+"""Business actions on assignments: run the solver, adjust by hand, commit and tell reviewers.
+
+Every action takes the acting user, refuses with the policy's reason itself (views and the API
+only ask the policy what to show) and records itself in the action log: runs started and
+finished, and each assignment added, removed, swapped and committed (one entry per assignment,
+so the log filters per paper and per reviewer). The solver's drafts are proposals: their run's
+entry counts them, and each is logged when committed."""
 
 from __future__ import annotations
 
@@ -6,21 +12,25 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from actionlog.services import record_action, recording_in_bulk
+from assignments import tasks
 from assignments.instance import EditionInstance, edition_instance
-from assignments.models import Assignment, AssignmentRun, AssignmentSource, RunStatus
+from assignments.models import Assignment, AssignmentKind, AssignmentRun, AssignmentSource, RunStatus
+from assignments.policy import can_assign_paper, can_manage_assignments
 from assignments.selectors import assignment_warnings
-from committees.assignment import Infeasible, solve
-from committees.models import Role, RoleKind
+from assignments.solver import Infeasible, solve
+from committees.models import Role
+from conferences.access import forget_access
 from conferences.models import Edition
 from mlsys_conf.policy import require
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
-from submissions.policy import can_manage_submission
 from submissions.selectors import conflicted_paper_ids
 from submissions.services import conflict_declare
 
@@ -42,15 +52,22 @@ class Change:
 
 @transaction.atomic
 def run_start(*, edition: Edition, by: User, fair: bool = False, bid_weight: float = 0.25) -> AssignmentRun:
+    """Queue a solver run of the review assignment (chairs only)."""
+    require(can_manage_assignments(by, edition))
     if not 0 <= bid_weight <= 10:
         raise ValidationError("The bid weight must be between 0 and 10.")
     _fail_stale_runs(edition)
     if edition.assignment_runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValidationError("A solver run is already under way; wait for it to finish.")
     run = AssignmentRun.objects.create(edition=edition, fair=fair, bid_weight=bid_weight, created_by=by)
-    from assignments.tasks import execute_run
-
-    transaction.on_commit(lambda: execute_run.delay(run.pk))
+    record_action(
+        edition=edition,
+        actor=by,
+        action="assignment_run.started",
+        target=run,
+        changes={"fair": (None, fair), "bid_weight": (None, bid_weight)},
+    )
+    transaction.on_commit(lambda: tasks.execute_run.delay(run.pk))
     log.info("user %s started assignment run %s for %s", by.pk, run.pk, edition.slug)
     return run
 
@@ -110,14 +127,10 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
         return _fail(run_id, [_readable(reason, instance) for reason in error.reasons])
     _progress(run, 90, "Saving the proposal")
     with transaction.atomic():
-        drafts = Assignment.objects.filter(
-            submission__edition=run.edition, source=AssignmentSource.SOLVER, is_committed=False
-        )
-        drafts.delete()
-        existing = set(
-            Assignment.objects.filter(submission__edition=run.edition).values_list("submission_id", "user_id")
-        )
-        Assignment.objects.bulk_create(
+        reviews = Assignment.objects.filter(submission__edition=run.edition, kind=AssignmentKind.REVIEW)
+        reviews.filter(source=AssignmentSource.SOLVER, is_committed=False).delete()
+        existing = set(reviews.values_list("submission_id", "user_id"))
+        drafts = Assignment.objects.bulk_create(
             Assignment(
                 submission_id=instance.submission_ids[p],
                 user_id=instance.reviewer_ids[r],
@@ -136,11 +149,15 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
             solve_seconds=result.solve_seconds,
             finished_at=timezone.now(),
         )
+        done = AssignmentRun.objects.select_related("edition").get(pk=run_id)
+        proposed = f"{len(drafts)} draft assignments proposed; objective {result.objective:.4f}"
+        _record_run_end(done, before=RunStatus.RUNNING, note=proposed)
     log.info("assignment run %s: objective %.4f, optimal %s", run_id, result.objective, result.proven_optimal)
-    return AssignmentRun.objects.get(pk=run_id)
+    return done
 
 
 def _fail(run_id: int, reasons: list[str]) -> AssignmentRun:
+    before = AssignmentRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
     AssignmentRun.objects.filter(pk=run_id).update(
         status=RunStatus.FAILED,
         progress=100,
@@ -149,7 +166,21 @@ def _fail(run_id: int, reasons: list[str]) -> AssignmentRun:
         finished_at=timezone.now(),
     )
     log.info("assignment run %s failed: %s", run_id, reasons)
-    return AssignmentRun.objects.get(pk=run_id)
+    failed = AssignmentRun.objects.select_related("edition").get(pk=run_id)
+    _record_run_end(failed, before=before, note=failed.message)
+    return failed
+
+
+def _record_run_end(run: AssignmentRun, *, before: str | None, note: str) -> None:
+    """The job, not a person, ends a run: the entry has no actor."""
+    record_action(
+        edition=run.edition,
+        actor=None,
+        action=f"assignment_run.{run.status}",
+        target=run,
+        changes={"status": (before, run.status)},
+        note=note,
+    )
 
 
 def _readable(reason: str, instance: EditionInstance) -> str:
@@ -170,37 +201,53 @@ def _readable(reason: str, instance: EditionInstance) -> str:
 # --- Adjusting by hand -----------------------------------------------------------------------
 
 
-def _pc_role(edition: Edition, user: User) -> Role:
-    role = Role.objects.filter(edition=edition, user=user, kind=RoleKind.PC_MEMBER).first()
-    if role is None:
-        raise ValidationError(f"{user.display_name} is not a PC member of {edition.name}.")
-    return role
+def _record(action: str, assignment: Assignment, by: User, **changes: tuple[Any, Any]) -> None:
+    record_action(
+        edition=assignment.submission.edition,
+        actor=by,
+        action=f"assignment.{action}",
+        target=assignment,
+        paper_id=assignment.submission_id,
+        person=assignment.user,
+        changes=changes,
+    )
 
 
-@transaction.atomic
-def assignment_add(*, submission: Submission, user: User, by: User) -> Change:
-    """Assign by hand (a draft, pinned for the next solver run). Conflicts are refused;
-    a broken Systems/ML balance or an overloaded member is a warning."""
+def _create(*, submission: Submission, user: User, kind: AssignmentKind, by: User) -> Assignment:
+    """A draft made by hand (pinned for the next solver run), if ``user`` may hold it."""
     edition = submission.edition
-    require(can_manage_submission(by, submission))
-    _pc_role(edition, user)
-    if submission.is_withdrawn:
-        raise ValidationError(f"#{submission.number} is withdrawn.")
+    if not Role.objects.filter(edition=edition, user=user, kind__in=sorted(kind.assignee_roles)).exists():
+        raise ValidationError(f"{user.display_name} is not {kind.assignee} of {edition.name}.")
+    if not submission.is_active:
+        raise ValidationError(f"#{submission.number} is {submission.get_state_display().lower()}.")
     if Conflict.objects.filter(submission=submission, user=user).exists():
         raise ValidationError(f"{user.display_name} has a conflict of interest with #{submission.number}.")
     assignment, created = Assignment.objects.get_or_create(
-        submission=submission, user=user, defaults={"source": AssignmentSource.MANUAL, "created_by": by}
+        submission=submission, user=user, kind=kind, defaults={"source": AssignmentSource.MANUAL, "created_by": by}
     )
     if not created:
-        raise ValidationError(f"{user.display_name} already reviews #{submission.number}.")
-    log.info("user %s assigned user %s to #%s", by.pk, user.pk, submission.number)
-    return Change(assignment, assignment_warnings(edition, submissions=[submission], users=[user]))
+        raise ValidationError(f"{user.display_name} already {kind.verb} #{submission.number}.")
+    return assignment
+
+
+@transaction.atomic
+def assignment_add(
+    *, submission: Submission, user: User, by: User, kind: AssignmentKind = AssignmentKind.REVIEW
+) -> Change:
+    """Assign by hand. Conflicts are refused; a broken Systems/ML balance or an overloaded
+    member is a warning."""
+    require(can_assign_paper(by, submission))
+    assignment = _create(submission=submission, user=user, kind=AssignmentKind(kind), by=by)
+    _record("added", assignment, by, kind=(None, assignment.kind), user=(None, user.pk))
+    log.info("user %s assigned user %s to #%s (%s)", by.pk, user.pk, submission.number, kind)
+    return Change(assignment, assignment_warnings(submission.edition, submissions=[submission], users=[user]))
 
 
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User) -> Change:
     edition, submission, user = assignment.submission.edition, assignment.submission, assignment.user
-    require(can_manage_submission(by, submission))
+    require(can_assign_paper(by, submission))
+    _record("removed", assignment, by, user=(user.pk, None), is_committed=(assignment.is_committed, None))
     assignment.delete()
     log.info("user %s removed user %s from #%s", by.pk, user.pk, submission.number)
     return Change(None, assignment_warnings(edition, submissions=[submission], users=[user]))
@@ -208,46 +255,62 @@ def assignment_remove(*, assignment: Assignment, by: User) -> Change:
 
 @transaction.atomic
 def assignment_swap(*, first: Assignment, second: Assignment, by: User) -> Change:
-    """Exchange the reviewers of two assignments (on two papers)."""
+    """Exchange the assignees of two assignments of one kind (on two papers)."""
+    a_sub, a_user, b_sub, b_user = first.submission, first.user, second.submission, second.user
+    require(can_assign_paper(by, a_sub))
+    require(can_assign_paper(by, b_sub))
     if first.submission_id == second.submission_id:
         raise ValidationError("Both assignments are on the same paper; nothing to swap.")
-    a_sub, a_user, b_sub, b_user = first.submission, first.user, second.submission, second.user
-    require(can_manage_submission(by, a_sub))
-    require(can_manage_submission(by, b_sub))
+    if first.kind != second.kind:
+        raise ValidationError("Only assignments of the same kind can be swapped.")
+    kind = AssignmentKind(first.kind)
     first.delete()
     second.delete()
-    assignment_add(submission=a_sub, user=b_user, by=by)
-    change = assignment_add(submission=b_sub, user=a_user, by=by)
+    swapped = [
+        _create(submission=a_sub, user=b_user, kind=kind, by=by),
+        _create(submission=b_sub, user=a_user, kind=kind, by=by),
+    ]
+    for assignment, before in zip(swapped, (a_user, b_user), strict=True):
+        _record("swapped", assignment, by, user=(before.pk, assignment.user_id))
+    log.info("user %s swapped the %ss of #%s and #%s", by.pk, kind, a_sub.number, b_sub.number)
     warnings = assignment_warnings(a_sub.edition, submissions=[a_sub, b_sub], users=[a_user, b_user])
-    return Change(change.assignment, warnings)
+    return Change(swapped[1], warnings)
 
 
 @transaction.atomic
 def assignment_forbid(*, submission: Submission, user: User, by: User) -> None:
-    """A chair rules a pair out: stored as a chair's conflict, so every later phase sees it."""
-    require(can_manage_submission(by, submission))
-    Assignment.objects.filter(submission=submission, user=user, is_committed=False).delete()
+    """A chair rules a pair out: stored as a chair's conflict, so every later phase sees it;
+    the pair's drafts go (the conflict's own entry is logged by the conflict service)."""
+    require(can_assign_paper(by, submission))
+    for draft in Assignment.objects.filter(submission=submission, user=user, is_committed=False):
+        _record("removed", draft, by, user=(user.pk, None), is_committed=(False, None))
+        draft.delete()
     conflict_declare(
         submission=submission, user_id=user.pk, reason=ConflictReason.OTHER, source=ConflictSource.CHAIR, by=by
     )
 
 
 @transaction.atomic
-def assignments_commit(*, edition: Edition, by: User) -> int:
-    """Make every draft final and mail each reviewer the papers they now review. A chair's
-    commit leaves the drafts of papers they are conflicted with to another chair."""
-    drafts = (
-        Assignment.objects.select_for_update()
-        .filter(submission__edition=edition, is_committed=False)
+def assignments_commit(*, edition: Edition, by: User, kind: AssignmentKind = AssignmentKind.REVIEW) -> int:
+    """Make every draft of ``kind`` final and mail each assignee the papers they now have. A
+    chair's commit leaves the drafts of papers they are conflicted with to another chair."""
+    require(can_manage_assignments(by, edition))
+    drafts = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(submission__edition=edition, kind=kind, is_committed=False)
         .exclude(submission_id__in=conflicted_paper_ids(by, edition))
+        .select_related("submission__edition", "user")
     )
-    reviewers = set(drafts.values_list("user_id", flat=True))
     now = timezone.now()
-    count = drafts.update(is_committed=True, committed_at=now)
-    from assignments.tasks import notify_reviewers
-
+    count = Assignment.objects.filter(pk__in=[a.pk for a in drafts]).update(is_committed=True, committed_at=now)
+    with recording_in_bulk():
+        for assignment in drafts:
+            assignment.is_committed, assignment.committed_at = True, now
+            _record("committed", assignment, by, is_committed=(False, True))
+    forget_access()  # an update sends no signal: the assignees' Access objects are stale
+    reviewers = sorted({a.user_id for a in drafts})
     if reviewers:
-        stamp = int(now.timestamp())
-        transaction.on_commit(lambda: notify_reviewers.delay(edition.pk, sorted(reviewers), stamp))
-    log.info("user %s committed %s assignments of %s", by.pk, count, edition.slug)
+        stamp, kind_value = int(now.timestamp()), AssignmentKind(kind).value
+        transaction.on_commit(lambda: tasks.notify_reviewers.delay(edition.pk, reviewers, stamp, kind_value))
+    log.info("user %s committed %s %s assignments of %s", by.pk, count, kind, edition.slug)
     return count

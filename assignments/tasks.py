@@ -8,6 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from assignments import notifications, services
+from assignments.models import AssignmentKind
 
 log = logging.getLogger(__name__)
 
@@ -28,5 +29,5 @@ def execute_run(self: Any, run_id: int) -> str:
 
 
 @shared_task
-def notify_reviewers(edition_id: int, user_ids: list[int], stamp: int) -> int:
-    return notifications.reviewers_of_committed(edition_id, user_ids, stamp)
+def notify_reviewers(edition_id: int, user_ids: list[int], stamp: int, kind: str = AssignmentKind.REVIEW) -> int:
+    return notifications.reviewers_of_committed(edition_id, user_ids, stamp, kind)

@@ -36,7 +36,7 @@ SENTENCE = re.compile(r"(?<=\.)\s+")
 
 
 def corpus(n_papers: int, n_members: int, n_publications: int) -> tuple[list[str], list[list[str]]]:
-    records = json.loads((ROOT / "conferences" / "demo_data" / "papers.json").read_text())
+    records = json.loads((ROOT / "site_pages" / "demo_data" / "papers.json").read_text())
     sentences = [s for r in records for s in SENTENCE.split(r["abstract"]) if len(s) > 30]
     rng = random.Random(2027)
     papers = [" ".join(rng.sample(sentences, 8)) for _ in range(n_papers)]

@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from committees.assignment import AssignmentProblem, solve
+from assignments.solver import AssignmentProblem, solve
 
 TOPICS = 40
 

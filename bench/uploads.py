@@ -218,7 +218,7 @@ def main() -> None:
     try:
         wait_for(base + "/health/")
         sessions = {email: Session(base, email) for email, _ in authors}
-        from conferences.demo import make_paper_pdf
+        from site_pages.demo import make_paper_pdf
 
         template = make_paper_pdf("Benchmark Paper", "Measuring uploads. " * 40, pages_of_text=args.pages - 2)
         jobs = []

@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -20,14 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidding import policy, selectors, services
+from bidding import selectors, services
 from bidding.models import BidLevel
 from committees.models import RoleKind
 from conferences.models import Area, Topic
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
 from mlsys_conf.limits import FILTER_MAX_CHARS, SEARCH_MAX_WORDS, search_serializer_field
-from mlsys_conf.policy import require
 from submissions.api import DeclarableReasonField
 from submissions.models import ConflictReason, Submission
 from submissions.selectors import conflicted_paper_ids
@@ -209,23 +207,20 @@ class BidDetailAPI(EditionScopedAPIMixin, APIView):
     @extend_schema(tags=["bidding"], request=BidInputSerializer, responses=BidSerializer)
     def put(self, request: Request, edition_slug: str, number: int) -> Response:
         submission = self._paper(number)
-        now = timezone.now()
-        require(policy.can_bid_on_paper(request.user, submission, now))
         data = BidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        level = data.validated_data["level"]
         bid = services.bid_set(
-            submission=submission, user=request.user, level=level, now=now, reason=data.validated_data["reason"]
+            submission=submission,
+            user=request.user,
+            level=data.validated_data["level"],
+            reason=data.validated_data["reason"],
         )
         out = {"number": submission.number, "level": bid.level if bid else None, "conflict": bid is None}
         return Response(BidSerializer(out).data)
 
     @extend_schema(tags=["bidding"], request=None, responses={204: None})
     def delete(self, request: Request, edition_slug: str, number: int) -> Response:
-        submission = self._paper(number)
-        now = timezone.now()
-        require(policy.can_bid_on_paper(request.user, submission, now))
-        services.bid_clear(submission=submission, user=request.user, now=now)
+        services.bid_clear(submission=self._paper(number), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -13,7 +13,7 @@ from bidding.selectors import bid_counts_per_member
 from conferences.models import Deadline, Phase
 from conferences.selectors import phase_is_open
 from conferences.services import format_moment
-from outbox.models import Mail
+from outbox.selectors import mail_was_queued
 from outbox.services import mail_queue_template
 
 REMIND_WITHIN = timedelta(days=3)
@@ -40,7 +40,7 @@ def remind_few_bids(now: datetime | None = None) -> int:
         for member in bid_counts_per_member(edition):
             email = member.user.email
             key = _key(deadline, email)
-            if not member.few or Mail.objects.filter(dedupe_key=key).exists():
+            if not member.few or mail_was_queued(key):
                 continue
             mail_queue_template(
                 "bidding/mail/few_bids",

@@ -1,9 +1,10 @@
 """Who may see the bidding page, bid on a paper, and see the chairs' bid statistics and the
 affinity explanations.
 
-Bidding itself is :func:`committees.policy.can_bid` (a PC member or area chair, in the bidding
-phase to the second); the rules here add the paper (withdrawn, conflicted) and give the exact
-reason when the phase is not open ("opens at ...", "passed at ...").
+"Who may bid" is one rule, :func:`can_place_bids` (a member whose role bids, in the bidding
+phase to the second, with the exact reason when it is not open: "opens at ...", "passed at
+..."), and :func:`can_bid_on_paper` adds the paper (withdrawn, conflicted). The bidding
+services enforce them; the pages, the API and the dashboards ask them what to show.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 from django.utils import timezone
 
 from bidding.selectors import has_conflict, is_bidder
-from committees.policy import can_bid, is_pc_chair
+from committees.policy import is_pc_chair
 from conferences.models import Edition, Phase
 from conferences.services import DeadlinePassed, require_phase_open
-from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
+from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 from submissions.models import Submission
 
 
@@ -41,10 +42,12 @@ def can_view_bidding_page(user: Any, edition: Edition) -> Verdict:
 @rule
 def can_place_bids(user: Any, edition: Edition, now: datetime | None = None) -> Verdict:
     """Bid (or declare a conflict while bidding): a PC member or area chair, phase open."""
-    verdict = can_bid(user, edition, now or timezone.now())
-    if verdict or not user.is_authenticated or not is_bidder(user, edition):
-        return verdict
-    return deny(why_bidding_closed(edition, now) or verdict.reason)
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    if not is_bidder(user, edition):
+        return deny("Only PC members and area chairs bid on papers.")
+    closed = why_bidding_closed(edition, now)
+    return deny(closed) if closed else ALLOW
 
 
 @rule
@@ -52,8 +55,8 @@ def can_bid_on_paper(user: Any, submission: Submission, now: datetime | None = N
     verdict = can_place_bids(user, submission.edition, now)
     if not verdict:
         return verdict
-    if submission.is_withdrawn:
-        return deny("This paper was withdrawn.")
+    if not submission.is_active:
+        return deny(f"This paper was {submission.get_state_display().lower()}.")
     if has_conflict(user, submission):
         return deny("You have a conflict of interest with this paper, so you do not bid on it.")
     return ALLOW

@@ -18,13 +18,13 @@ from django.db.models.functions import Concat
 
 from bidding.models import Affinity, Bid, BidLevel
 from committees.models import Role, RoleKind
-from committees.selectors import roles_of
+from conferences.access import access_of
 from conferences.models import Area, Edition, Phase, Topic
 from conferences.selectors import phase_is_open
 from mlsys_conf.limits import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_words
-from submissions.models import Conflict, Submission
+from submissions.models import ACTIVE_STATES, Conflict, Submission
 
-BIDDER_ROLES = frozenset({RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR})
+BIDDER_ROLES = RoleKind.where("bids")
 
 # Levels as the pages and statistics list them, most eager first.
 LEVELS: tuple[BidLevel, ...] = (
@@ -44,8 +44,8 @@ STATUSES = ("", "unbid", "bid")
 
 
 def is_bidder(user: Any, edition: Edition) -> bool:
-    """A PC member or area chair: the people who bid."""
-    return bool(roles_of(user, edition) & BIDDER_ROLES)
+    """A PC member or area chair: the people who bid (``user``: a user or their Access)."""
+    return access_of(user, edition).has_role(*BIDDER_ROLES)
 
 
 def bid_count_of(user: Any, edition: Edition) -> int:
@@ -56,9 +56,7 @@ def bid_count_of(user: Any, edition: Edition) -> int:
 def has_conflict(user: Any, submission: Submission) -> bool:
     """A conflict the member is shown: one found after their own change of profile is not (the
     paper stays on their list, and the solver and the chairs still never assign it to them)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Conflict.objects.filter(submission=submission, user=user, hidden_from_member=False).exists()
+    return access_of(user, submission.edition).sees_conflict(submission)
 
 
 def has_profile(user: Any) -> bool:
@@ -80,7 +78,7 @@ def bidders_of(edition: Edition) -> list[Role]:
 
 
 def active_papers(edition: Edition) -> QuerySet[Submission]:
-    return Submission.objects.filter(edition=edition, withdrawn_at__isnull=True)
+    return Submission.objects.filter(edition=edition).active()
 
 
 def papers_for_bidding(
@@ -218,13 +216,13 @@ def bid_counts_per_member(
     members = bidders_of(edition)
     papers = active_papers(edition).exclude(pk__in=without_papers).count()
     counts: dict[int, Counter[int]] = defaultdict(Counter)
-    conflicted = Conflict.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True).exclude(
+    conflicted = Conflict.objects.filter(submission__edition=edition, submission__state__in=ACTIVE_STATES).exclude(
         submission_id__in=without_papers
     )
     if as_members_see_it:
         conflicted = conflicted.filter(hidden_from_member=False)
     for user_id, level, n in (
-        Bid.objects.filter(submission__edition=edition, submission__withdrawn_at__isnull=True)
+        Bid.objects.filter(submission__edition=edition, submission__state__in=ACTIVE_STATES)
         .exclude(submission_id__in=without_papers)
         .values_list("user_id", "level")
         .annotate(n=Count("id"))
@@ -260,7 +258,7 @@ def bid_counts_per_paper(edition: Edition, *, without_papers: Collection[int] = 
     levels: dict[int, Counter[int]] = defaultdict(Counter)
     positive: dict[int, Counter[str]] = defaultdict(Counter)
     for submission_id, user_id, level in Bid.objects.filter(
-        submission__edition=edition, submission__withdrawn_at__isnull=True
+        submission__edition=edition, submission__state__in=ACTIVE_STATES
     ).values_list("submission_id", "user_id", "level"):
         levels[submission_id][level] += 1
         if level > 0 and user_id in area_of:

@@ -1,5 +1,12 @@
-"""Bids and affinities. Bidding is enforced to the second here (the pages and the API ask the
-policy first, for a clear refusal); affinities are computed for a whole edition at once."""
+"""Bids and affinities. The bidding services enforce "who may bid" themselves, with the policy's
+reason (:func:`bidding.policy.can_bid_on_paper`: the role, the phase to the second, the paper);
+the pages and the API only ask the policy what to show. Affinities are computed for a whole
+edition at once, by a job a chair asks for.
+
+Every change is logged (:mod:`actionlog`). Bids too: one small insert each, in the bid's own
+transaction, and the only record of how a member's bids moved, which is what chairs need when
+they look into a suspicious pattern of bids (a member pushing a friend's paper, bidding
+rings); the Bid row keeps only the last level."""
 
 from __future__ import annotations
 
@@ -12,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bidding import affinity
+from actionlog.services import record_action
+from bidding import affinity, tasks
 from bidding.models import Affinity, Bid, BidLevel
-from bidding.selectors import active_papers, bidders_of, has_conflict, is_bidder
-from conferences.models import Edition, Phase
-from conferences.services import require_phase_open
-from mlsys_conf.policy import PolicyDenied, deny
+from bidding.policy import can_bid_on_paper, can_compute_affinities
+from bidding.selectors import active_papers, bidders_of
+from conferences.models import Edition
+from mlsys_conf.policy import require
 from submissions.models import ConflictReason, Submission
 from submissions.services import conflict_declare_own, require_declarable_reason
 
@@ -27,12 +35,22 @@ CONFLICT: Literal["conflict"] = "conflict"
 UPSERT_BATCH = 2000
 
 
-def _require_may_bid(submission: Submission, user: Any, now: datetime) -> None:
-    require_phase_open(submission.edition, Phase.BIDDING, now=now)
-    if not is_bidder(user, submission.edition):
-        raise PolicyDenied(deny("Only PC members and area chairs bid on papers."))
-    if submission.is_withdrawn:
-        raise ValidationError("This paper was withdrawn.")
+def _record_bid(submission: Submission, user: Any, before: int | None, after: int | None, note: str = "") -> None:
+    if before == after:
+        return
+    record_action(
+        edition=submission.edition,
+        actor=user,
+        action="bid.cleared" if after is None else "bid.changed",
+        target=submission,
+        paper_id=submission.pk,
+        changes={"level": (before, after)},
+        note=note,
+    )
+
+
+def _level_of(submission: Submission, user: Any) -> int | None:
+    return Bid.objects.filter(submission=submission, user=user).values_list("level", flat=True).first()
 
 
 @transaction.atomic
@@ -47,32 +65,35 @@ def bid_set(
     """Bid ``level`` (-2..2) on a paper, or with ``"conflict"`` declare a conflict of interest
     with it (the paper then leaves the member's list, and any bid on it is removed).
 
-    Returns the bid, or None for a conflict. Refused outside the bidding phase (to the
-    second) and on papers the member is conflicted with.
+    Returns the bid, or None for a conflict. Refused (with the policy's reason) to all but
+    bidding members, outside the bidding phase (to the second), on withdrawn papers and on
+    papers the member is conflicted with.
     """
-    now = now or timezone.now()
-    _require_may_bid(submission, user, now)
-    if has_conflict(user, submission):
-        raise ValidationError("You have a conflict of interest with this paper, so you do not bid on it.")
+    require(can_bid_on_paper(user, submission, now or timezone.now()))
+    before = _level_of(submission, user)
     if level == CONFLICT:
         require_declarable_reason(reason)
         conflict_declare_own(submission=submission, user=user, reason=reason, conflicted=True)
         Bid.objects.filter(submission=submission, user=user).delete()
+        _record_bid(submission, user, before, None, note="A conflict of interest was declared instead.")
         log.info("user %s declared a conflict with #%s while bidding", user.pk, submission.number)
         return None
     if level not in BidLevel.values:
         raise ValidationError(f"A bid is one of {', '.join(map(str, sorted(BidLevel.values)))} or 'conflict'.")
     bid, _ = Bid.objects.update_or_create(submission=submission, user=user, defaults={"level": int(level)})
+    _record_bid(submission, user, before, bid.level)
     log.info("user %s bid %s on #%s", user.pk, level, submission.number)
     return bid
 
 
 @transaction.atomic
 def bid_clear(*, submission: Submission, user: Any, now: datetime | None = None) -> bool:
-    """Take a bid back (no bid: neutral). True if there was one."""
-    _require_may_bid(submission, user, now or timezone.now())
-    deleted, _ = Bid.objects.filter(submission=submission, user=user).delete()
-    return bool(deleted)
+    """Take a bid back (no bid: neutral). True if there was one. Refused as :func:`bid_set`."""
+    require(can_bid_on_paper(user, submission, now or timezone.now()))
+    before = _level_of(submission, user)
+    Bid.objects.filter(submission=submission, user=user).delete()
+    _record_bid(submission, user, before, None)
+    return before is not None
 
 
 # --- Affinity --------------------------------------------------------------------------------
@@ -92,7 +113,10 @@ def _rows(matrix: affinity.ProfileAffinity, paper_ids: list[int], user_ids: list
 def affinity_compute(*, edition: Edition) -> int:
     """Compute and store the affinity of every (active paper, bidding member) pair of the
     edition, with the terms that matched most. Safe to run again: rows are upserted and rows
-    of withdrawn papers or former members are removed. Returns the number of pairs stored."""
+    of withdrawn papers or former members are removed. Returns the number of pairs stored.
+
+    The work of a job (no acting user: chairs ask for it with :func:`affinity_compute_request`,
+    and the beat schedule completes missing pairs while bidding is open)."""
     papers = list(active_papers(edition).order_by("pk").only("pk", "title", "abstract", "keywords"))
     members = [role.user for role in bidders_of(edition)]
     matrix = affinity.compute_profile_affinity(
@@ -110,6 +134,13 @@ def affinity_compute(*, edition: Edition) -> int:
             stored += _upsert(batch)
             batch = []
     stored += _upsert(batch)
+    record_action(
+        edition=edition,
+        actor=None,
+        action="affinity.computed",
+        note=f"{stored} pairs stored ({len(papers)} papers x {len(members)} members; "
+        f"{len(matrix.empty_members)} members without a profile)",
+    )
     log.info(
         "affinities of %s: %s papers x %s members, %s without a profile",
         edition.slug,
@@ -135,9 +166,11 @@ def _upsert(rows: list[Affinity]) -> int:
     return len(rows)
 
 
+@transaction.atomic
 def affinity_compute_request(*, edition: Edition, by: Any) -> None:
-    """Queue the affinity job once the current transaction commits (runs at once locally)."""
-    from bidding.tasks import compute_affinity
-
-    log.info("user %s asked for the affinities of %s", getattr(by, "pk", None), edition.slug)
-    transaction.on_commit(lambda: compute_affinity.delay(edition.pk))
+    """A chair asks for the affinities to be (re)computed: the job is queued once the current
+    transaction commits (runs at once locally)."""
+    require(can_compute_affinities(by, edition))
+    record_action(edition=edition, actor=by, action="affinity.requested")
+    log.info("user %s asked for the affinities of %s", by.pk, edition.slug)
+    transaction.on_commit(lambda: tasks.compute_affinity.delay(edition.pk))

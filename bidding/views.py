@@ -94,21 +94,16 @@ def _bid_from_form(request: HttpRequest, edition: Edition) -> HttpResponse:
         return _back(request, edition, None)
     number = form.cleaned_data["number"]
     submission = get_object_or_404(selectors.active_papers(edition), number=number)
-    now = timezone.now()
-    verdict = policy.can_bid_on_paper(request.user, submission, now)
-    if not verdict:
-        messages.error(request, f"#{number}: {verdict.reason}")
-        return _back(request, edition, number)
     level = form.level_value()
     try:
         if level == NO_BID:
-            services.bid_clear(submission=submission, user=request.user, now=now)
+            services.bid_clear(submission=submission, user=request.user)
             messages.success(request, f"Saved: no bid on #{number}.")
         elif level == services.CONFLICT:
-            services.bid_set(submission=submission, user=request.user, level=services.CONFLICT, now=now)
+            services.bid_set(submission=submission, user=request.user, level=services.CONFLICT)
             messages.success(request, f"Saved: you declared a conflict with #{number}; it has left your list.")
         else:
-            services.bid_set(submission=submission, user=request.user, level=int(level), now=now)
+            services.bid_set(submission=submission, user=request.user, level=int(level))
             messages.success(request, f"Saved: {BidLevel(int(level)).label} on #{number}.")
     except (ValidationError, PolicyDenied) as error:
         messages.error(request, f"#{number}: {' '.join(getattr(error, 'messages', [str(error)]))}")

@@ -1,10 +1,14 @@
+"""Roles and invitations in the admin, read-only: the chairs' committee page changes them
+through the services, which check who may and log it."""
+
 from django.contrib import admin
 
 from committees.models import Invitation, Role
+from mlsys_conf.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "kind", "area", "max_load", "edition", "created_at")
     list_filter = ("edition", "kind", "area")
     search_fields = ("user__email", "user__first_name", "user__last_name")
@@ -12,7 +16,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("email", "kind", "area", "status", "edition", "sent_at", "last_reminded_at", "answered_at")
     list_filter = ("edition", "kind", "area", "status")
     search_fields = ("email", "name")

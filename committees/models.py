@@ -1,4 +1,5 @@
-"""Roles people hold in one edition: chairs, the PC (Systems or ML half), the AE committee.
+"""Roles people hold in one edition (chairs, the PC's Systems or ML half, the AE committee) and
+the invitations that lead to them. What each kind of role means is ``conferences.roles.RoleKind``.
 
 Authors hold no role: they are authors through the authorship of a submission.
 """
@@ -12,20 +13,10 @@ from django.db import models
 from django.utils import timezone
 
 from conferences.models import Area, Edition
-
-
-class RoleKind(models.TextChoices):
-    PC_CHAIR = "pc_chair", "PC chair"
-    PC_MEMBER = "pc_member", "PC member"
-    AREA_CHAIR = "area_chair", "Area chair"
-    AE_CHAIR = "ae_chair", "AE chair"
-    AE_MEMBER = "ae_member", "AE committee member"
-
+from conferences.roles import RoleKind
 
 # Roles that belong to one half of the PC and so must name it.
-ROLES_WITH_AREA = frozenset({RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR})
-PC_ROLES = frozenset({RoleKind.PC_CHAIR, RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR})
-AE_ROLES = frozenset({RoleKind.AE_CHAIR, RoleKind.AE_MEMBER})
+ROLES_WITH_AREA = RoleKind.where("has_area")
 
 # The same words wherever a PC role lacks its half (model, forms, services, API).
 AREA_REQUIRED = "PC members and area chairs belong to the Systems or the ML half."

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import dateformat, timezone
 
-from committees.models import AE_ROLES, PC_ROLES, Invitation, InvitationStatus, RoleKind
-from committees.selectors import roles_of
-from conferences.models import Edition, Phase
-from conferences.selectors import phase_is_open
-from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
-
-
-def is_pc_chair(user: Any, edition: Edition) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or RoleKind.PC_CHAIR in roles_of(user, edition)
-
-
-def is_on_pc(user: Any, edition: Edition) -> bool:
-    return bool(roles_of(user, edition) & PC_ROLES)
-
-
-def is_on_ae(user: Any, edition: Edition) -> bool:
-    return bool(roles_of(user, edition) & AE_ROLES)
+from committees.models import Invitation, InvitationStatus
+from conferences.models import Edition
+from conferences.roles import is_on_ae, is_on_pc, is_pc_chair
+from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
 
 
 @rule
@@ -49,18 +35,6 @@ def can_use_ae_dashboard(user: Any, edition: Edition) -> Verdict:
         is_on_ae(user, edition) or is_pc_chair(user, edition),
         "This page is for members of the artifact evaluation committee.",
     )
-
-
-@rule
-def can_bid(user: Any, edition: Edition, now: datetime | None = None) -> Verdict:
-
-    if not user.is_authenticated:
-        return SIGN_IN_FIRST
-    if not roles_of(user, edition) & {RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR}:
-        return deny("Only PC members and area chairs bid on papers.")
-    if not phase_is_open(edition, Phase.BIDDING, now or timezone.now()):
-        return deny("Bidding is not open now.")
-    return ALLOW
 
 
 # --- Invitations: the token is the credential; accepting also needs an account ---------------

@@ -1,4 +1,4 @@
-"""Read queries about committees. Role facts are computed once per user and edition."""
+"""Read queries about committees, and the role facts of the Access object (:func:`role_facts`)."""
 
 from __future__ import annotations
 
@@ -11,24 +11,20 @@ from typing import Any
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from conferences.access import Facts
 from conferences.models import Area, Edition
+from conferences.roles import kinds_held
 
-_CACHE_ATTR = "_mlsys_roles"
+
+def role_facts(user: Any, edition: Edition) -> Facts:
+    """The Access facts committees own (one query): the user's roles, and whether they chair."""
+    kinds = frozenset(Role.objects.filter(edition=edition, user=user).values_list("kind", flat=True))
+    return {"roles": kinds, "chairs": any(RoleKind(kind).is_chair for kind in kinds)}
 
 
 def roles_of(user: Any, edition: Edition) -> frozenset[RoleKind]:
-    """The kinds of role ``user`` holds in ``edition``, cached on the user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cache: dict[int, frozenset[RoleKind]] = user.__dict__.setdefault(_CACHE_ATTR, {})
-    if edition.pk not in cache:
-        kinds = Role.objects.filter(edition=edition, user=user).values_list("kind", flat=True)
-        cache[edition.pk] = frozenset(RoleKind(k) for k in kinds)
-    return cache[edition.pk]
-
-
-def forget_roles(user: Any) -> None:
-    user.__dict__.pop(_CACHE_ATTR, None)
+    """The kinds of role ``user`` (a user or their Access) holds in ``edition``."""
+    return kinds_held(user, edition)
 
 
 def committee_of(edition: Edition, *kinds: RoleKind) -> QuerySet[Role]:
@@ -50,7 +46,7 @@ def pc_balance(edition: Edition) -> dict[str, int]:
 # (e.g. 6 Systems and 4 ML: 2 of 10 = 20%, uneven; 11 and 9: 2 of 20 = 10%, even enough).
 UNEVEN_SHARE = Fraction(1, 10)
 # Roles whose halves the chairs keep even.
-BALANCED_KINDS = (RoleKind.PC_MEMBER, RoleKind.AREA_CHAIR)
+BALANCED_KINDS = tuple(kind for kind in RoleKind if kind.has_area)
 
 
 def is_uneven(systems: int, ml: int) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import account_for_verified_email
+from actionlog.services import changed_fields, record_action
 from committees import policy
 from committees.models import (
     AREA_REQUIRED,
@@ -26,8 +27,11 @@ from committees.models import (
     Role,
     RoleKind,
 )
-from committees.selectors import forget_roles, invitations_due_for_reminder
+from committees.selectors import invitations_due_for_reminder
+from committees.signals import role_granted
+from conferences.access import forget_access
 from conferences.models import Area, Edition
+from mlsys_conf.policy import require
 from outbox.models import Mail
 from outbox.services import mail_queue_template
 
@@ -59,22 +63,41 @@ def role_grant(
     max_load: int | None = None,
     by: Any,
 ) -> Role:
-    """Give ``user`` a role in ``edition``; granting it again updates the area (and the
-    maximum load, when one is given)."""
+    """A chair gives ``user`` a role in ``edition``; granting it again updates the area (and
+    the maximum load, when one is given)."""
+    require(policy.can_manage_committee(by, edition))
+    return _grant(edition=edition, user=user, kind=kind, area=area, max_load=max_load, by=by)
+
+
+ROLE_FIELDS = ["area", "max_load"]
+
+
+def _grant(*, edition: Edition, user: User, kind: RoleKind, area: str, max_load: int | None, by: Any) -> Role:
+    """Grant or update the role, once the caller has checked that ``by`` may."""
     if kind not in ROLES_WITH_AREA:
         area = ""
     _check_load(max_load, "max_load", "maximum")
     role = Role.objects.filter(edition=edition, user=user, kind=kind).first()
     if role is not None and role.area == area and (max_load is None or role.max_load == max_load):
         return role
+    is_new = role is None
+    before = dict.fromkeys(ROLE_FIELDS) if role is None else {field: getattr(role, field) for field in ROLE_FIELDS}
     role = role or Role(edition=edition, user=user, kind=kind)
     role.area = area
     if max_load is not None:
         role.max_load = max_load
     role.full_clean(validate_unique=False)
     role.save()
-    forget_roles(user)
-    _refresh_conflicts_after_commit(edition, user)
+    forget_access(user)
+    role_granted.send(sender=Role, role=role)
+    record_action(
+        edition=edition,
+        actor=by,
+        action="role.granted" if is_new else "role.changed",
+        target=role,
+        person=user,
+        changes=({"kind": (None, role.kind)} if is_new else {}) | changed_fields(role, before, ROLE_FIELDS),
+    )
     log.info(
         "user %s made user %s %s (%s) of %s",
         getattr(by, "pk", None),
@@ -84,13 +107,6 @@ def role_grant(
         edition.slug,
     )
     return role
-
-
-def _refresh_conflicts_after_commit(edition: Edition, user: User) -> None:
-    """A new committee member may share a domain or affiliation with authors; they see these."""
-    from submissions.tasks import refresh_edition_conflicts
-
-    transaction.on_commit(lambda: refresh_edition_conflicts.delay(edition.pk, user.pk, joined=True))
 
 
 def _account_for(email: str) -> User | None:
@@ -103,6 +119,7 @@ def _account_for(email: str) -> User | None:
 def role_grant_by_email(*, edition: Edition, email: str, kind: RoleKind, area: str = "", by: Any) -> Role:
     """Give the role to the account that has verified ``email``; without one, nothing is
     granted (the chairs invite the address instead, and the invitation binds on acceptance)."""
+    require(policy.can_manage_committee(by, edition))
     user = _account_for(email)
     if user is None:
         raise ValidationError(
@@ -114,7 +131,17 @@ def role_grant_by_email(*, edition: Edition, email: str, kind: RoleKind, area: s
 
 @transaction.atomic
 def role_revoke(*, role: Role, by: Any) -> None:
-    forget_roles(role.user)
+    """A chair takes a role away."""
+    require(policy.can_manage_committee(by, role.edition))
+    forget_access(role.user)
+    record_action(
+        edition=role.edition,
+        actor=by,
+        action="role.revoked",
+        target=role,
+        person=role.user,
+        changes={"kind": (role.kind, None), "area": (role.area, None)},
+    )
     log.info(
         "user %s removed role %s (%s) of user %s",
         getattr(by, "pk", None),
@@ -129,6 +156,7 @@ def role_revoke(*, role: Role, by: Any) -> None:
 def role_update_load(*, role: Role, max_load: int | None, min_load: int | None, by: Any) -> Role:
     """Set how many papers a member reviews at most and at least; ``None`` means the
     edition's default. The minimum may not exceed the maximum (defaults included)."""
+    require(policy.can_manage_committee(by, role.edition))
     _check_load(max_load, "max_load", "maximum")
     _check_load(min_load, "min_load", "minimum")
     role = Role.objects.select_for_update().select_related("edition").get(pk=role.pk)
@@ -140,9 +168,14 @@ def role_update_load(*, role: Role, max_load: int | None, min_load: int | None, 
             {"min_load": f"The minimum load ({effective_min}) is above the maximum load ({effective_max})."}
         )
     if (role.max_load, role.min_load) != (max_load, min_load):
+        before = {"max_load": role.max_load, "min_load": role.min_load}
         role.max_load, role.min_load = max_load, min_load
         role.full_clean(validate_unique=False)
         role.save(update_fields=["max_load", "min_load"])
+        changes = changed_fields(role, before, ["max_load", "min_load"])
+        record_action(
+            edition=edition, actor=by, action="role.load_changed", target=role, person=role.user, changes=changes
+        )
         log.info("user %s set the load of role %s to %s..%s", getattr(by, "pk", None), role.pk, min_load, max_load)
     return role
 
@@ -212,6 +245,7 @@ def invitation_send(
     updates the details and mails nothing new; after a decline or a withdrawal (or when an
     accepted member has since been removed) it re-opens with a fresh token and a fresh mail.
     """
+    require(policy.can_manage_committee(by, edition))
     email = email.strip().lower()
     kind = RoleKind(kind)
     area = area if kind in ROLES_WITH_AREA else ""
@@ -233,6 +267,7 @@ def invitation_send(
         )
 
     now = timezone.now()
+    before = _invitation_facts(invitation)
     if invitation is None:
         invitation = Invitation(edition=edition, email=email, kind=kind, token=_new_token(), sent_at=now)
     elif invitation.status != InvitationStatus.PENDING:
@@ -256,6 +291,9 @@ def invitation_send(
     except IntegrityError:
         # Someone invited the same address to the same role a moment ago: theirs stands.
         invitation = Invitation.objects.get(edition=edition, email=email, kind=kind)
+    else:
+        sent = before["status"] != InvitationStatus.PENDING
+        _log_invitation(invitation, by, "invitation.sent" if sent else "invitation.changed", before)
     _queue_invitation_mail(invitation)
     log.info(
         "user %s invited %s as %s (%s) of %s (invitation %s)",
@@ -267,6 +305,30 @@ def invitation_send(
         invitation.pk,
     )
     return invitation
+
+
+INVITATION_FIELDS = ["status", "name", "area", "max_load"]
+
+
+def _invitation_facts(invitation: Invitation | None) -> dict[str, Any]:
+    if invitation is None:
+        return dict.fromkeys(INVITATION_FIELDS)
+    return {field: getattr(invitation, field) for field in INVITATION_FIELDS}
+
+
+def _log_invitation(invitation: Invitation, by: Any, action: str, before: dict[str, Any]) -> None:
+    """Log what ``by`` (a person, or None for a job) did to the invitation, unless nothing changed."""
+    changes = changed_fields(invitation, before, INVITATION_FIELDS)
+    if changes or action != "invitation.changed":
+        record_action(
+            edition=invitation.edition,
+            actor=by,
+            action=action,
+            target=invitation,
+            person=invitation.user,
+            changes=changes,
+            note=f"{invitation.email}, {invitation.get_kind_display()}",
+        )
 
 
 def _locked(invitation: Invitation) -> Invitation:
@@ -286,7 +348,8 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
         raise ValidationError(verdict.reason)
     if invitation.status == InvitationStatus.ACCEPTED:
         return invitation
-    role_grant(
+    before = _invitation_facts(invitation)
+    _grant(
         edition=invitation.edition,
         user=user,
         kind=RoleKind(invitation.kind),
@@ -298,6 +361,7 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
     invitation.user = user
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["status", "user", "answered_at"])
+    _log_invitation(invitation, user, "invitation.accepted", before)
     log.info(
         "user %s (%s) accepted invitation %s sent to %s",
         user.pk,
@@ -317,11 +381,13 @@ def invitation_decline(*, invitation: Invitation, user: Any = None, reason: str 
         raise ValidationError(verdict.reason)
     if invitation.status == InvitationStatus.DECLINED:
         return invitation
+    before = _invitation_facts(invitation)
     invitation.status = InvitationStatus.DECLINED
     invitation.user = user if getattr(user, "is_authenticated", False) else None
     invitation.decline_reason = reason.strip()[:2000]
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["status", "user", "decline_reason", "answered_at"])
+    _log_invitation(invitation, user, "invitation.declined", before)
     log.info("invitation %s to %s was declined", invitation.pk, invitation.email)
     return invitation
 
@@ -329,6 +395,7 @@ def invitation_decline(*, invitation: Invitation, user: Any = None, reason: str 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: Any) -> Invitation:
     """The chairs withdraw an unanswered invitation: its link stops working."""
+    require(policy.can_manage_committee(by, invitation.edition))
     invitation = _locked(invitation)
     if invitation.status == InvitationStatus.REVOKED:
         return invitation
@@ -336,8 +403,10 @@ def invitation_revoke(*, invitation: Invitation, by: Any) -> Invitation:
         raise ValidationError(f"{invitation.email} has already accepted; remove their role from the committee instead.")
     if invitation.status == InvitationStatus.DECLINED:
         raise ValidationError(f"{invitation.email} has already declined; there is nothing to withdraw.")
+    before = _invitation_facts(invitation)
     invitation.status = InvitationStatus.REVOKED
     invitation.save(update_fields=["status"])
+    _log_invitation(invitation, by, "invitation.revoked", before)
     log.info("user %s withdrew invitation %s to %s", getattr(by, "pk", None), invitation.pk, invitation.email)
     return invitation
 
@@ -383,6 +452,7 @@ def invitations_remind_pending(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by: Any) -> Invitation:
     """A chair sends the invitation again now, as the next reminder round."""
+    require(policy.can_manage_committee(by, invitation.edition))
     invitation = _locked(invitation)
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(
@@ -395,5 +465,6 @@ def invitation_resend(*, invitation: Invitation, by: Any) -> Invitation:
         raise ValidationError(f"A mail went to {invitation.email} a few minutes ago; wait before sending another.")
     invitation.refresh_from_db()
     _queue_invitation_mail(invitation, reminder_round=reminder_round)
+    _log_invitation(invitation, by, "invitation.resent", _invitation_facts(invitation))
     log.info("user %s resent invitation %s (round %s)", getattr(by, "pk", None), invitation.pk, reminder_round)
     return invitation

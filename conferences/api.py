@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from conferences import selectors, services
-from conferences.models import Deadline, Edition, Phase
+from conferences import releases, selectors, services
+from conferences.models import Deadline, Edition, Phase, Release, ReleaseKind
 from conferences.phases import in_aoe
 from conferences.policy import can_manage_edition
 from conferences.services import EDITION_FIELDS
@@ -31,9 +31,13 @@ from mlsys_conf.policy import require
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
+    """``closes_at`` is the hard close; ``soft_closes_at`` (or null) the announced deadline,
+    after which input is still taken until the hard close, marked late."""
+
     phase_label = serializers.CharField(source="get_phase_display", read_only=True)
     closes_at_local = serializers.SerializerMethodField()
     closes_at_aoe = serializers.SerializerMethodField()
+    soft_closes_at_aoe = serializers.SerializerMethodField()
 
     class Meta:
         model = Deadline
@@ -41,6 +45,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "phase",
             "phase_label",
             "opens_at",
+            "soft_closes_at",
+            "soft_closes_at_aoe",
             "closes_at",
             "closes_at_local",
             "closes_at_aoe",
@@ -51,6 +57,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     def get_closes_at_aoe(self, deadline: Deadline) -> str:
         return in_aoe(deadline.closes_at).isoformat()
+
+    def get_soft_closes_at_aoe(self, deadline: Deadline) -> str | None:
+        return in_aoe(deadline.soft_closes_at).isoformat() if deadline.soft_closes_at else None
 
 
 class EditionSerializer(serializers.ModelSerializer):
@@ -91,7 +100,28 @@ ZONE_HELP = "ISO 8601; without an offset, in the edition's time zone."
 class DeadlinesInputSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.choices)
     opens_at = EditionTimeField(required=False, allow_null=True, help_text=ZONE_HELP)
-    closes_at = EditionTimeField(allow_null=True, help_text=f"{ZONE_HELP} null removes the deadline.")
+    soft_closes_at = EditionTimeField(
+        required=False, allow_null=True, help_text=f"{ZONE_HELP} The announced deadline; late input until closes_at."
+    )
+    closes_at = EditionTimeField(allow_null=True, help_text=f"{ZONE_HELP} The hard close; null removes the deadline.")
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    by = serializers.EmailField(source="by.email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Release
+        fields = ("kind", "kind_label", "scheduled_at", "released_at", "by")
+        read_only_fields = fields
+
+
+class ReleaseInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReleaseKind.choices)
+    release_now = serializers.BooleanField(default=False, help_text="Release at once (scheduled_at is ignored).")
+    scheduled_at = EditionTimeField(
+        required=False, allow_null=True, help_text=f"{ZONE_HELP} null takes a planned release back."
+    )
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -125,13 +155,39 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = DeadlinesInputSerializer(data=request.data, many=True, context={"edition": edition})
         serializer.is_valid(raise_exception=True)
         windows: dict[Phase, Any] = {
-            Phase(row["phase"]): services.PhaseWindowInput(row.get("opens_at"), row["closes_at"])
+            Phase(row["phase"]): services.PhaseWindowInput(
+                row.get("opens_at"), row["closes_at"], row.get("soft_closes_at")
+            )
             if row["closes_at"]
             else None
             for row in serializer.validated_data
         }
         deadlines = services.deadlines_set(edition=edition, windows=windows, by=request.user)
         return Response(DeadlineSerializer(deadlines, many=True).data)
+
+    @extend_schema(responses=ReleaseSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="releases")
+    def releases(self, request: Request, edition_slug: str) -> Response:
+        """Each release (reviews to authors, decisions, program): planned, released or neither."""
+        edition = self.get_object()
+        require(can_manage_edition(request.user, edition))
+        return Response(ReleaseSerializer(selectors.releases_of(edition), many=True).data)
+
+    @extend_schema(request=ReleaseInputSerializer, responses=ReleaseSerializer)
+    @releases.mapping.post
+    def set_release(self, request: Request, edition_slug: str) -> Response:
+        """Schedule a release (``scheduled_at``), take the plan back (null), or release it now."""
+        edition = self.get_object()
+        require(can_manage_edition(request.user, edition))
+        serializer = ReleaseInputSerializer(data=request.data, context={"edition": edition})
+        serializer.is_valid(raise_exception=True)
+        data, by = serializer.validated_data, request.user
+        kind = ReleaseKind(data["kind"])
+        if data["release_now"]:
+            release = releases.release_now(by=by, edition=edition, kind=kind)
+        else:
+            release = releases.release_schedule(by=by, edition=edition, kind=kind, at=data.get("scheduled_at"))
+        return Response(ReleaseSerializer(release).data)
 
 
 router = SimpleRouter()

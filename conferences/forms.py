@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from conferences.models import Deadline, Edition, Phase
+from conferences.models import Deadline, Edition, Phase, ReleaseKind
 from conferences.services import EDITION_FIELDS, PhaseWindowInput
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
@@ -33,6 +33,7 @@ class DeadlinesForm(forms.Form):
         for phase in Phase:
             if phase in current:
                 initial[f"{phase.value}_opens"] = current[phase].opens_at
+                initial[f"{phase.value}_soft"] = current[phase].soft_closes_at
                 initial[f"{phase.value}_closes"] = current[phase].closes_at
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
@@ -40,17 +41,21 @@ class DeadlinesForm(forms.Form):
             self.fields[f"{phase.value}_opens"] = forms.DateTimeField(
                 required=False, widget=DATETIME_WIDGET, label=f"{phase.label} opens"
             )
+            self.fields[f"{phase.value}_soft"] = forms.DateTimeField(
+                required=False, widget=DATETIME_WIDGET, label=f"{phase.label} announced deadline"
+            )
             self.fields[f"{phase.value}_closes"] = forms.DateTimeField(
                 required=False, widget=DATETIME_WIDGET, label=f"{phase.label} closes"
             )
 
-    def rows(self) -> list[tuple[Phase, forms.BoundField, forms.BoundField]]:
-        return [(p, self[f"{p.value}_opens"], self[f"{p.value}_closes"]) for p in Phase]
+    def rows(self) -> list[tuple[Phase, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(p, self[f"{p.value}_opens"], self[f"{p.value}_soft"], self[f"{p.value}_closes"]) for p in Phase]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for phase in Phase:
-            if data.get(f"{phase.value}_opens") and not data.get(f"{phase.value}_closes"):
+            given = data.get(f"{phase.value}_opens") or data.get(f"{phase.value}_soft")
+            if given and not data.get(f"{phase.value}_closes"):
                 self.add_error(f"{phase.value}_closes", "A phase that opens needs a deadline too.")
         return data
 
@@ -58,5 +63,27 @@ class DeadlinesForm(forms.Form):
         result: dict[Phase, PhaseWindowInput | None] = {}
         for phase in Phase:
             closes = self.cleaned_data.get(f"{phase.value}_closes")
-            result[phase] = PhaseWindowInput(self.cleaned_data.get(f"{phase.value}_opens"), closes) if closes else None
+            result[phase] = (
+                PhaseWindowInput(
+                    self.cleaned_data.get(f"{phase.value}_opens"), closes, self.cleaned_data.get(f"{phase.value}_soft")
+                )
+                if closes
+                else None
+            )
         return result
+
+
+class ReleaseForm(forms.Form):
+    """One release: schedule it for a time, take the plan back, or release it at once."""
+
+    SCHEDULE, UNSCHEDULE, NOW = "schedule", "unschedule", "now"
+
+    kind = forms.ChoiceField(choices=ReleaseKind.choices, widget=forms.HiddenInput)
+    do = forms.ChoiceField(choices=[(SCHEDULE, "Schedule"), (UNSCHEDULE, "Take the plan back"), (NOW, "Release now")])
+    at = forms.DateTimeField(required=False, widget=DATETIME_WIDGET, label="Release at")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("do") == self.SCHEDULE and not data.get("at"):
+            self.add_error("at", "Give the time of the release, to the second.")
+        return data

@@ -1,4 +1,5 @@
-"""Conference editions (MLSys 2027, MLSys 2028, ...) and the deadlines of their phases.
+"""Conference editions (MLSys 2027, MLSys 2028, ...), the deadlines of their phases (a hard close
+and an optional announced, soft one), and the chairs' releases, which are not deadlines.
 
 Deadlines are stored in UTC. Whether a phase is open is computed from the clock by
 :mod:`conferences.phases`; nothing depends on a job having run.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -51,6 +53,11 @@ class Phase(models.TextChoices):
     @classmethod
     def ordered(cls) -> list[Phase]:
         return list(cls)
+
+
+# Phases in which someone hands something in (and so may be given an extension). Notification and
+# program publication only mark the timeline: what chairs release is a :class:`Release`.
+INPUT_PHASES = frozenset(set(Phase) - {Phase.NOTIFICATION, Phase.PROGRAM_PUBLICATION})
 
 
 # When a deadline has no explicit opening time, its phase opens when this earlier one closes
@@ -160,7 +167,8 @@ class Edition(models.Model):
 
 
 class Deadline(models.Model):
-    """When a phase of an edition closes (and, optionally, opens). Stored in UTC."""
+    """When a phase of an edition closes (and, optionally, opens and announces an earlier soft close).
+    Stored in UTC."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deadlines")
     phase = models.CharField(max_length=32, choices=Phase.choices)
@@ -169,7 +177,12 @@ class Deadline(models.Model):
         blank=True,
         help_text="Leave empty to open when the previous phase closes (or at once for submissions).",
     )
-    closes_at = models.DateTimeField(help_text="The last second at which the phase is open.")
+    soft_closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The announced deadline. After it, input is still taken until the hard close, marked late.",
+    )
+    closes_at = models.DateTimeField(help_text="The hard close: the last second at which the phase is open.")
 
     class Meta:
         ordering = ("closes_at",)
@@ -179,6 +192,10 @@ class Deadline(models.Model):
                 condition=models.Q(opens_at__isnull=True) | models.Q(opens_at__lt=models.F("closes_at")),
                 name="deadline_opens_before_it_closes",
             ),
+            models.CheckConstraint(
+                condition=models.Q(soft_closes_at__isnull=True) | models.Q(soft_closes_at__lte=models.F("closes_at")),
+                name="deadline_soft_close_not_after_hard",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +204,8 @@ class Deadline(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
             raise ValidationError({"opens_at": "A phase must open before it closes."})
+        if self.soft_closes_at and self.closes_at and self.soft_closes_at > self.closes_at:
+            raise ValidationError({"soft_closes_at": "The announced deadline cannot be after the hard close."})
 
     @property
     def phase_enum(self) -> Phase:
@@ -194,3 +213,33 @@ class Deadline(models.Model):
 
     def closes_local(self) -> datetime:
         return self.closes_at.astimezone(self.edition.zone)
+
+
+class ReleaseKind(models.TextChoices):
+    """What the chairs make visible at a moment they choose: never an input deadline."""
+
+    REVIEWS_TO_AUTHORS = "reviews_to_authors", "Reviews to authors"
+    DECISIONS = "decisions", "Decisions"
+    PROGRAM = "program", "Program"
+
+
+class Release(models.Model):
+    """A chair-triggered release: scheduled for a time (a job releases it then) or released at once.
+    Visible from ``released_at`` on (see ``conferences.selectors.is_released``)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="releases")
+    kind = models.CharField(max_length=32, choices=ReleaseKind.choices)
+    scheduled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job releases it; empty: not planned."
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # the chair who scheduled or released it
+
+    class Meta:
+        ordering = ("edition", "kind")
+        constraints = [models.UniqueConstraint(fields=("edition", "kind"), name="one_release_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.edition.slug}: {self.get_kind_display()}"

@@ -2,7 +2,8 @@
 
 Pure functions over plain values, so the edges (one second before and after a deadline,
 AoE, daylight-saving zones) are easy to test. A phase is open from its opening instant up to
-and including the second of its deadline: ``opens_at <= now <= closes_at``.
+and including the second of its (hard) deadline: ``opens_at <= now <= closes_at``. A deadline may
+also announce an earlier soft close: input after it is still taken, and flagged late.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class WindowState(enum.StrEnum):
 class Window:
     phase: Phase
     opens_at: datetime | None  # None: open from the start
-    closes_at: datetime
+    closes_at: datetime  # the hard close
+    soft_closes_at: datetime | None = None  # the announced deadline, if earlier than the hard close
 
     def state(self, now: datetime) -> WindowState:
         if self.opens_at is not None and now < self.opens_at:
@@ -39,6 +41,18 @@ class Window:
 
     def is_open(self, now: datetime) -> bool:
         return self.state(now) is WindowState.OPEN
+
+    def is_late(self, now: datetime) -> bool:
+        """Open, but past the announced deadline: what is handed in now is marked late."""
+        return self.soft_closes_at is not None and self.is_open(now) and not within_the_second(now, self.soft_closes_at)
+
+    @property
+    def announced_close(self) -> datetime:
+        return self.soft_closes_at or self.closes_at
+
+    def next_close(self, now: datetime) -> datetime:
+        """The close to count down to: the announced one while it is ahead, then the hard one."""
+        return self.announced_close if within_the_second(now, self.announced_close) else self.closes_at
 
     @property
     def label(self) -> str:
@@ -61,6 +75,7 @@ class Timeline:
                     phase,
                     deadline.opens_at or _implicit_opening(phase, by_phase),
                     deadline.closes_at,
+                    deadline.soft_closes_at,
                 )
             )
         return cls(tuple(sorted(windows, key=lambda w: (w.closes_at, Phase.ordered().index(w.phase)))))
@@ -71,6 +86,10 @@ class Timeline:
     def is_open(self, phase: Phase, now: datetime) -> bool:
         window = self.window(phase)
         return window is not None and window.is_open(now)
+
+    def is_late(self, phase: Phase, now: datetime) -> bool:
+        window = self.window(phase)
+        return window is not None and window.is_late(now)
 
     def open_phases(self, now: datetime) -> list[Phase]:
         return [w.phase for w in self.windows if w.is_open(now)]

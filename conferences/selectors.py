@@ -9,9 +9,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from committees.models import RoleKind
-from conferences.models import Edition, Phase
+from conferences.models import Edition, Phase, Release, ReleaseKind
 from conferences.phases import Timeline
+from conferences.roles import RoleKind
 
 
 def visible_editions_for(user: Any) -> QuerySet[Edition]:
@@ -39,3 +39,23 @@ def edition_timeline(edition: Edition) -> Timeline:
 
 def phase_is_open(edition: Edition, phase: Phase, now: datetime | None = None) -> bool:
     return edition_timeline(edition).is_open(phase, now or timezone.now())
+
+
+def phase_is_late(edition: Edition, phase: Phase, now: datetime | None = None) -> bool:
+    """Open, but past the announced (soft) deadline: input taken now is to be flagged late."""
+    return edition_timeline(edition).is_late(phase, now or timezone.now())
+
+
+def is_released(edition: Edition, kind: ReleaseKind, now: datetime | None = None) -> bool:
+    """Whether the chairs' release of ``kind`` (reviews to authors, decisions, the program) has
+    happened by ``now``: released at once, or scheduled for a moment now past. Like a deadline,
+    this is exact to the second and does not wait for the job that records the release."""
+    now = now or timezone.now()
+    due = Q(released_at__lte=now) | Q(released_at__isnull=True, scheduled_at__lte=now)
+    return Release.objects.filter(due, edition=edition, kind=kind).exists()
+
+
+def releases_of(edition: Edition) -> list[Release]:
+    """One release per kind, in the order of :class:`ReleaseKind` (unsaved when never planned)."""
+    stored = {r.kind: r for r in Release.objects.filter(edition=edition).select_related("by")}
+    return [stored.get(kind) or Release(edition=edition, kind=kind) for kind in ReleaseKind]

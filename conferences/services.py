@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,10 @@ from django.utils import timezone
 
 from conferences.models import Deadline, Edition, Phase
 from conferences.phases import WindowState, in_aoe
+from conferences.policy import can_manage_edition
 from conferences.selectors import edition_timeline
+from conferences.signals import announce_action
+from mlsys_conf.policy import require
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,17 @@ class DeadlinePassed(ValidationError):
 @dataclass(frozen=True)
 class PhaseWindowInput:
     opens_at: datetime | None
-    closes_at: datetime
+    closes_at: datetime  # the hard close
+    soft_closes_at: datetime | None = None  # the announced deadline; late input is taken until the hard close
+
+    def problem(self, phase: Phase) -> str | None:
+        if self.opens_at and self.opens_at >= self.closes_at:
+            return f"{phase.label} must open before it closes."
+        if self.soft_closes_at and self.soft_closes_at > self.closes_at:
+            return f"The announced deadline of {phase.label.lower()} cannot be after its hard deadline."
+        if self.soft_closes_at and self.opens_at and self.soft_closes_at <= self.opens_at:
+            return f"The announced deadline of {phase.label.lower()} must be after it opens."
+        return None
 
 
 def format_moment(moment: datetime, edition: Edition) -> str:
@@ -70,23 +84,31 @@ def require_phase_open(edition: Edition, phase: Phase, *, now: datetime | None =
 
 
 @transaction.atomic
-def edition_create(*, slug: str, name: str, **fields: Any) -> Edition:
+def edition_create(*, slug: str, name: str, by: Any = None, **fields: Any) -> Edition:
+    """A new edition, by the site's administrators (the admin) or a command (``by`` None)."""
     edition = Edition(slug=slug, name=name, **fields)
     edition.full_clean()
     edition.save()
+    announce_action(edition=edition, actor=by, action="edition.created", target=edition)
     log.info("edition %s created", slug)
     return edition
 
 
 @transaction.atomic
 def edition_update(*, edition: Edition, by: Any, **changes: Any) -> Edition:
+    """A chair changes settings of the edition; the log keeps each changed value before and after."""
+    require(can_manage_edition(by, edition))
     unknown = set(changes) - set(EDITION_FIELDS)
     if unknown:
         raise ValueError(f"Not edition settings: {', '.join(sorted(unknown))}")
+    before = {field: getattr(edition, field) for field in changes}
     for field, value in changes.items():
         setattr(edition, field, value)
     edition.full_clean()
     edition.save()
+    changed = {field: (before[field], value) for field, value in changes.items() if before[field] != value}
+    if changed:
+        announce_action(edition=edition, actor=by, action="edition.settings_changed", target=edition, changes=changed)
     log.info(
         "user %s changed %s of edition %s",
         getattr(by, "pk", None),
@@ -96,16 +118,27 @@ def edition_update(*, edition: Edition, by: Any, **changes: Any) -> Edition:
     return edition
 
 
+WINDOW_FIELDS = ("opens_at", "soft_closes_at", "closes_at")
+
+
+def _windows_of(edition: Edition, phases: Iterable[Phase]) -> dict[str, dict[str, Any] | None]:
+    """The stored window of each phase (``None``: no deadline), as the action log shows it."""
+    stored = {d.phase: d for d in Deadline.objects.filter(edition=edition, phase__in=[p.value for p in phases])}
+    return {
+        phase.value: {f: getattr(stored[phase.value], f) for f in WINDOW_FIELDS} if phase.value in stored else None
+        for phase in phases
+    }
+
+
 @transaction.atomic
 def deadlines_set(*, edition: Edition, windows: dict[Phase, PhaseWindowInput | None], by: Any) -> list[Deadline]:
-    """Set, move or clear (``None``) the deadlines of the given phases, all or nothing."""
-    errors = {
-        phase.value: f"{phase.label} must open before it closes."
-        for phase, window in windows.items()
-        if window and window.opens_at and window.opens_at >= window.closes_at
-    }
+    """A chair sets, moves or clears (``None``) the deadlines of the given phases, all or nothing;
+    the log keeps each changed window before and after."""
+    require(can_manage_edition(by, edition))
+    errors = [problem for phase, window in windows.items() if window and (problem := window.problem(phase))]
     if errors:
-        raise ValidationError(list(errors.values()))
+        raise ValidationError(errors)
+    before = _windows_of(edition, windows)
     for phase, window in windows.items():
         if window is None:
             Deadline.objects.filter(edition=edition, phase=phase).delete()
@@ -113,11 +146,19 @@ def deadlines_set(*, edition: Edition, windows: dict[Phase, PhaseWindowInput | N
             Deadline.objects.update_or_create(
                 edition=edition,
                 phase=phase,
-                defaults={"opens_at": window.opens_at, "closes_at": window.closes_at},
+                defaults={
+                    "opens_at": window.opens_at,
+                    "soft_closes_at": window.soft_closes_at,
+                    "closes_at": window.closes_at,
+                },
             )
     edition.__dict__.pop("_timeline", None)
     # Editions are usually loaded with their deadlines prefetched: forget the old ones.
     getattr(edition, "_prefetched_objects_cache", {}).pop("deadlines", None)
+    after = _windows_of(edition, windows)
+    changed = {phase: (before[phase], after[phase]) for phase in after if before[phase] != after[phase]}
+    if changed:
+        announce_action(edition=edition, actor=by, action="deadlines.changed", target=edition, changes=changed)
     log.info(
         "user %s set deadlines %s of edition %s",
         getattr(by, "pk", None),

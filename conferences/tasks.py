@@ -1,19 +1,13 @@
-"""Periodic jobs of editions. They notify; they never decide whether a phase is open."""
+"""Periodic jobs of the core: releasing the chairs' scheduled releases when their time comes."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from conferences import notifications
+from conferences.releases import releases_release_due
 
 
 @shared_task
-def announce_phase_changes() -> int:
-    """Tell the chairs, once, of each phase that closed in the last two days."""
-    return notifications.announce_closed_phases()
-
-
-@shared_task
-def send_deadline_reminders() -> int:
-    """Remind, once, everyone a deadline less than a day away concerns."""
-    return notifications.send_deadline_reminders()
+def release_due() -> int:
+    """Release every scheduled release that is due; safe to run twice (each is claimed once)."""
+    return len(releases_release_due())

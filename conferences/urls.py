@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.edition_page, name="edition"),
     path("chair/settings/", views.edition_settings, name="settings"),
     path("chair/deadlines/", views.edition_deadlines, name="deadlines"),
+    path("chair/releases/", views.edition_releases, name="releases"),
 ]

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from conferences import selectors, services
-from conferences.dashboard import dashboard_for
-from conferences.forms import DeadlinesForm, EditionSettingsForm
-from conferences.models import Edition
+from conferences import releases, selectors, services
+from conferences.forms import DeadlinesForm, EditionSettingsForm, ReleaseForm
+from conferences.models import Edition, ReleaseKind
+from conferences.panels import dashboard_panels
 from conferences.policy import can_manage_edition
 from conferences.scoping import edition_view
 from mlsys_conf.policy import require
@@ -35,7 +35,7 @@ def edition_page(request: HttpRequest, edition: Edition) -> HttpResponse:
         {
             "timeline": selectors.edition_timeline(edition),
             "now": now,
-            "dashboard": dashboard_for(request.user, edition, now),
+            "panels": dashboard_panels(request.user, edition, now),
         },
     )
 
@@ -70,3 +70,30 @@ def edition_deadlines(request: HttpRequest, edition: Edition) -> HttpResponse:
             messages.success(request, f"Deadlines saved (times in {edition.time_zone}).")
             return redirect("conferences:deadlines", edition_slug=edition.slug)
     return render(request, "conferences/deadlines.html", {"form": form})
+
+
+@login_required
+@edition_view
+def edition_releases(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """Chairs schedule each release (reviews to authors, decisions, program) or release it at once."""
+    require(can_manage_edition(request.user, edition))
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind, do = ReleaseKind(form.cleaned_data["kind"]), form.cleaned_data["do"]
+        try:
+            if do == ReleaseForm.NOW:
+                releases.release_now(by=request.user, edition=edition, kind=kind)
+            else:
+                at = form.cleaned_data["at"] if do == ReleaseForm.SCHEDULE else None
+                releases.release_schedule(by=request.user, edition=edition, kind=kind, at=at)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{kind.label}: saved.")
+        return redirect("conferences:releases", edition_slug=edition.slug)
+    if request.method == "POST":
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("conferences:releases", edition_slug=edition.slug)
+    return render(
+        request, "conferences/releases.html", {"releases": selectors.releases_of(edition), "now": timezone.now()}
+    )

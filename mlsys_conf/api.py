@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
@@ -67,3 +69,16 @@ def policy_permission(rule_name: str, *, on_object: bool = False) -> type[BasePe
 
     PolicyPermission.__name__ = f"Allows_{rule_name}"
     return PolicyPermission
+
+
+def query_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """The query parameters of a filter form, for the API schema (described by each field's help
+    text, else its label)."""
+    return [
+        OpenApiParameter(
+            name,
+            int if isinstance(field, forms.IntegerField) else str,
+            description=str(field.help_text or field.label or name),
+        )
+        for name, field in form_class.base_fields.items()
+    ]

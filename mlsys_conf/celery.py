@@ -13,14 +13,15 @@ app = Celery("mlsys_conf")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Jobs only notify and tidy up; every deadline is enforced by services comparing times.
+# Jobs notify, tidy up and record the chairs' scheduled releases; every deadline (and whether a
+# release is visible) is decided by comparing times, never by a job having run.
 app.conf.beat_schedule = {
     "announce-phase-changes": {
-        "task": "conferences.tasks.announce_phase_changes",
+        "task": "site_pages.tasks.announce_phase_changes",
         "schedule": crontab(minute="*/5"),
     },
     "deadline-reminders": {
-        "task": "conferences.tasks.send_deadline_reminders",
+        "task": "site_pages.tasks.send_deadline_reminders",
         "schedule": crontab(minute="7,37"),
     },
     "complete-affinities": {
@@ -34,6 +35,10 @@ app.conf.beat_schedule = {
     "committee-invitation-reminders": {
         "task": "committees.tasks.remind_pending_invitations",
         "schedule": crontab(minute=17),
+    },
+    "release-due": {
+        "task": "conferences.tasks.release_due",
+        "schedule": crontab(minute="*"),
     },
     "retry-unsent-mail": {
         "task": "outbox.tasks.retry_unsent_mail",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reviews",
     "artifacts",
     "program",
+    "site_pages",  # dashboards, phase mail and the demo: the top, above every app
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "conferences.middleware.AccessMiddleware",  # one Access per user and edition per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -181,7 +183,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "outbox.allauth_adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MLSys] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Failed sign-ins per client IP and window: allauth's login form and API tokens share the numbers.
@@ -225,11 +227,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TopicEnum": "conferences.models.Topic.choices",
         "AreaEnum": "conferences.models.Area.choices",
-        "RoleKindEnum": "committees.models.RoleKind.choices",
+        "RoleKindEnum": "conferences.roles.RoleKind.choices",
         "InvitationStatusEnum": "committees.models.InvitationStatus.choices",
         "FileKindEnum": "submissions.models.FileKind.choices",
         "ConflictReasonEnum": "submissions.models.ConflictReason.choices",
         "DeclarableConflictReasonEnum": "submissions.forms.DECLARABLE_REASONS",  # what people may post
+        "PhaseEnum": "conferences.models.Phase.choices",
+        "ExtendablePhaseEnum": "submissions.forms.EXTENDABLE_PHASES",  # input phases only
+        "ReleaseKindEnum": "conferences.models.ReleaseKind.choices",
+        "MailStatusEnum": "outbox.models.MailStatus.choices",
+        "MailBatchStatusEnum": "outbox.models.BatchStatus.choices",
+        "AssignmentKindEnum": "assignments.models.AssignmentKind.choices",
     },
 }
 

@@ -26,6 +26,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("bidding.api")),
     path("", include("assignments.api")),
     path("", include("actionlog.api")),
+    path("", include("outbox.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our templates put the CSP nonce on the docs' inline blocks; the split view serves
     # Swagger UI's start-up script as a file instead of inline.
@@ -50,6 +51,7 @@ edition_patterns = [
     path("", include("bidding.urls")),
     path("", include("assignments.urls")),
     path("", include("actionlog.urls")),
+    path("", include("outbox.urls")),
 ]
 
 urlpatterns = [

@@ -1,7 +1,9 @@
 """Every outgoing e-mail is first a row here, then sent by a Celery task.
 
 A row with a ``dedupe_key`` is created once, however often the code that queues it runs, and a
-sent row is never sent again: jobs that notify can run twice and still mail once.
+sent row is never sent again: jobs that notify can run twice and still mail once. Mail queued in
+a :class:`MailBatch` is held until a chair releases the batch; :class:`MailTemplate` rows are an
+edition's own wording of a mail, in place of the file templates.
 """
 
 from __future__ import annotations
@@ -11,10 +13,41 @@ from django.db import models
 
 
 class MailStatus(models.TextChoices):
+    HELD = "held", "Held"  # in a batch the chairs have not released yet
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Not sent"  # taken out of its batch, or its batch was cancelled
+
+
+class BatchStatus(models.TextChoices):
+    HELD = "held", "Held"
+    RELEASED = "released", "Released"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MailBatch(models.Model):
+    """Mail to many (decision letters, reminders) held for the chairs to read, edit and release."""
+
+    edition = models.ForeignKey("conferences.Edition", on_delete=models.CASCADE, related_name="mail_batches")
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.HELD)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # or cancelled by
+    released_at = models.DateTimeField(null=True, blank=True)  # or cancelled at
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name_plural = "mail batches"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
 
 
 class Mail(models.Model):
@@ -37,6 +70,7 @@ class Mail(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    batch = models.ForeignKey(MailBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="mails")
     status = models.CharField(max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -51,3 +85,24 @@ class Mail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.status})"
+
+
+class MailTemplate(models.Model):
+    """An edition's wording of the mail ``key`` (e.g. ``bidding/mail/few_bids``), used instead of
+    the files ``<key>_subject.txt`` and ``<key>_body.txt``."""
+
+    edition = models.ForeignKey("conferences.Edition", on_delete=models.CASCADE, related_name="mail_templates")
+    key = models.CharField(max_length=200)
+    subject = models.TextField()
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("key",)
+        constraints = [models.UniqueConstraint(fields=("edition", "key"), name="one_mail_template_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.edition})"

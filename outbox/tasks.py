@@ -1,4 +1,5 @@
-"""Thin tasks: ids in, the service does the work, temporary errors are retried."""
+"""Thin tasks: ids in, the sending module does the work, temporary errors are retried (permanent
+refusals are settled there and not retried)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import smtplib
 
 from celery import shared_task
 
-from outbox import services
+from outbox import sending
 
 log = logging.getLogger(__name__)
 
@@ -17,15 +18,15 @@ log = logging.getLogger(__name__)
     retry_backoff=30,
     retry_backoff_max=3600,
     retry_jitter=True,
-    max_retries=services.MAX_ATTEMPTS,
+    max_retries=sending.MAX_ATTEMPTS,
 )
 def send_mail(mail_id: int) -> bool:
-    return services.mail_send(mail_id)
+    return sending.mail_send(mail_id)
 
 
 @shared_task
 def retry_unsent_mail() -> int:
-    ids = services.mails_to_retry()
+    ids = sending.mails_to_retry()
     for mail_id in ids:
         send_mail.delay(mail_id)
     return len(ids)

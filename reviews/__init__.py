@@ -1,0 +1,4 @@
+"""Reviews, discussion and decisions (to come).
+
+Layer: above ``assignments``; below ``artifacts``.
+"""

@@ -1,15 +1,20 @@
+"""The Django admin's read-only view of submissions: every change to a paper goes through
+:mod:`submissions.services`, which check who may make it and log it."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 
+from mlsys_conf.admin import ReadOnlyAdminMixin
 from submissions.models import Author, Submission, SubmissionFile
 
 
-class AuthorInline(admin.TabularInline):
+class AuthorInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Author
     extra = 0
-    autocomplete_fields = ("user",)
 
 
-class SubmissionFileInline(admin.TabularInline):
+class SubmissionFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SubmissionFile
     extra = 0
     fields = (
@@ -22,19 +27,18 @@ class SubmissionFileInline(admin.TabularInline):
         "uploaded_at",
     )
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("number", "title", "edition", "topic", "created_at", "withdrawn_at")
-    list_filter = ("edition", "topic", ("withdrawn_at", admin.EmptyFieldListFilter))
+class SubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "title", "edition", "topic", "state", "created_at", "withdrawn_at")
+    list_filter = ("edition", "topic", "state")
     search_fields = ("title", "abstract", "keywords", "authors__name", "authors__email")
     inlines = (AuthorInline, SubmissionFileInline)
 
 
 @admin.register(SubmissionFile)
-class SubmissionFileAdmin(admin.ModelAdmin):
+class SubmissionFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "submission",
         "kind",
@@ -46,4 +50,3 @@ class SubmissionFileAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "is_accepted", "submission__edition")
     search_fields = ("sha256", "original_name", "submission__title")
-    readonly_fields = ("sha256", "size", "checks")

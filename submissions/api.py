@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -21,23 +22,27 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.typing import acting_user
-from committees.models import PC_ROLES
 from committees.policy import is_pc_chair
-from conferences.models import Topic
+from conferences.api import EditionTimeField
+from conferences.models import Phase, Topic
+from conferences.roles import RoleKind
 from conferences.scoping import EditionScopedAPIMixin
+from mlsys_conf.api import policy_permission
 from mlsys_conf.limits import ABSTRACT_MAX, AUTHORS_MAX, CONFLICTS_MAX, PAPER_KEYWORDS_MAX, TITLE_MAX
 from mlsys_conf.policy import require, visible_or_404
 from submissions import policy, selectors, services
-from submissions.forms import DECLARABLE_REASONS
+from submissions.forms import DECLARABLE_REASONS, EXTENDABLE_PHASES
 from submissions.models import (
     AUTOMATIC_REASONS,
     Author,
     Conflict,
     ConflictSource,
+    Extension,
     FileKind,
     Submission,
     SubmissionFile,
 )
+from submissions.states import Status, status_for, viewer_of
 
 
 class AuthorSerializer(serializers.ModelSerializer):
@@ -80,6 +85,11 @@ class SubmissionSerializer(serializers.ModelSerializer):
         "addresses. Null where double-blind hides the authors."
     )
     paper = serializers.SerializerMethodField(help_text="The current (latest accepted) paper version.")
+    status = serializers.SerializerMethodField(
+        help_text="abstract, submitted, withdrawn, desk_rejected; a decision (accepted, rejected) reads "
+        "under_review for the authors until the chairs release it."
+    )
+    status_label = serializers.SerializerMethodField(help_text="The status in words, as the pages show it.")
 
     class Meta:
         model = Submission
@@ -92,11 +102,21 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "authors",
             "authors_not_mailed",
             "paper",
-            "extended_until",
             "created_at",
             "updated_at",
+            "status",
+            "status_label",
             "withdrawn_at",
         )
+
+    def _status(self, submission: Submission) -> Status:
+        return status_for(submission, viewer_of(self.context["request"].user, submission))
+
+    def get_status(self, submission: Submission) -> str:
+        return self._status(submission).code
+
+    def get_status_label(self, submission: Submission) -> str:
+        return self._status(submission).label
 
     @extend_schema_field(AuthorSerializer(many=True, allow_null=True))
     def get_authors(self, submission: Submission) -> list[dict[str, Any]] | None:
@@ -313,7 +333,8 @@ class SubmissionViewSet(
                 data=request.data, many=True, max_length=CONFLICTS_MAX
             )
             data.is_valid(raise_exception=True)
-            pc_ids = set(submission.edition.roles.filter(kind__in=PC_ROLES).values_list("user_id", flat=True))
+            pc_roles = submission.edition.roles.filter(kind__in=RoleKind.where("on_pc"))
+            pc_ids = set(pc_roles.values_list("user_id", flat=True))
             unknown = sorted({row["user"] for row in data.validated_data} - pc_ids)
             if unknown:
                 raise serializers.ValidationError(f"Not members of the PC: {unknown}")
@@ -327,6 +348,93 @@ class SubmissionViewSet(
         return Response(ConflictSerializer(submission.conflicts.select_related("user"), many=True).data)
 
 
+class ExtensionSerializer(serializers.ModelSerializer):
+    paper = serializers.IntegerField(source="submission.number", read_only=True, allow_null=True)
+    person = serializers.EmailField(source="user.email", read_only=True, allow_null=True)
+    granted_by = serializers.EmailField(source="granted_by.email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Extension
+        fields = ("id", "phase", "until", "paper", "person", "reason", "granted_by", "created_at")
+        read_only_fields = fields
+
+
+class ExtensionInputSerializer(serializers.Serializer):
+    """A new extension names its paper (by number) or its person (by user id); a change gives
+    only the new time and reason."""
+
+    phase = serializers.ChoiceField(choices=EXTENDABLE_PHASES)
+    until = EditionTimeField(help_text="ISO 8601; without an offset, in the edition's time zone.")
+    paper = serializers.IntegerField(required=False, min_value=1, help_text="The paper's number.")
+    person = serializers.IntegerField(required=False, min_value=1, help_text="The person's user id.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and ("paper" in data) == ("person" in data):
+            raise serializers.ValidationError("Give the paper or the person, not both.")
+        return data
+
+
+class ExtensionViewSet(
+    EditionScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Chairs' extensions of input deadlines, per paper or per person (``?paper=<number>``)."""
+
+    serializer_class = ExtensionSerializer
+    permission_classes = (policy_permission("can_grant_extensions"),)
+
+    def get_queryset(self) -> QuerySet[Extension]:
+        if self.is_schema_generation:
+            return Extension.objects.none()
+        found = Extension.objects.filter(edition=self.policy_subject())
+        found = found.select_related("submission", "user", "granted_by")
+        paper = self.request.query_params.get("paper", "")
+        return found.filter(submission__number=paper) if paper.isdigit() else found
+
+    def _grant(self, data: dict[str, Any], **whom: Any) -> Extension | None:
+        return services.extension_grant(
+            by=acting_user(self.request),
+            edition=self.policy_subject(),
+            phase=Phase(data["phase"]),
+            until=data.get("until"),
+            reason=data.get("reason", ""),
+            **whom,
+        )
+
+    def _whom(self, data: dict[str, Any]) -> dict[str, Any]:
+        edition = self.policy_subject()
+        if "paper" in data:
+            return {"submission": get_object_or_404(Submission, edition=edition, number=data["paper"])}
+        return {"user": get_object_or_404(get_user_model(), pk=data["person"])}
+
+    @extend_schema(request=ExtensionInputSerializer, responses=ExtensionSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ExtensionInputSerializer(data=request.data, context={"edition": self.policy_subject()})
+        data.is_valid(raise_exception=True)
+        extension = self._grant(data.validated_data, **self._whom(data.validated_data))
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionInputSerializer, responses=ExtensionSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        extension = self.get_object()
+        current = {"phase": extension.phase, "until": extension.until, "reason": extension.reason}
+        data = ExtensionInputSerializer(
+            extension, data={**current, **request.data}, context={"edition": self.policy_subject()}
+        )
+        data.is_valid(raise_exception=True)
+        if data.validated_data["phase"] != extension.phase:
+            raise serializers.ValidationError({"phase": "Remove this extension and add one for the other deadline."})
+        whom = {"submission": extension.submission} if extension.submission_id else {"user": extension.user}
+        return Response(ExtensionSerializer(self._grant(data.validated_data, **whom)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        extension = self.get_object()
+        whom = {"submission": extension.submission} if extension.submission_id else {"user": extension.user}
+        self._grant({"phase": extension.phase, "until": None}, **whom)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 router = SimpleRouter()
 router.register(r"editions/(?P<edition_slug>[-\w]+)/submissions", SubmissionViewSet, basename="submission")
+router.register(r"editions/(?P<edition_slug>[-\w]+)/extensions", ExtensionViewSet, basename="extension")
 urlpatterns = router.urls

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from conferences.models import Topic
+from conferences.models import INPUT_PHASES, Phase, Topic
 from mlsys_conf.limits import (
     ABSTRACT_MAX,
     AFFILIATION_MAX,
@@ -15,7 +15,7 @@ from mlsys_conf.limits import (
     BoundedDateTimeField,
     search_form_field,
 )
-from submissions.models import ConflictReason, Submission
+from submissions.models import ConflictReason, Submission, SubmissionState
 from submissions.services import AuthorInput, SubmissionInput
 
 DECLARABLE_REASONS = [
@@ -106,22 +106,24 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
 
 
+EXTENDABLE_PHASES = [(p.value, p.label) for p in Phase if p in INPUT_PHASES]
+
+
 class ExtensionForm(forms.Form):
-    extended_until = BoundedDateTimeField(
+    """Add, change or (no time) remove one paper's extension of one input deadline."""
+
+    phase = forms.ChoiceField(choices=EXTENDABLE_PHASES, initial=Phase.PAPER_SUBMISSION.value)
+    until = BoundedDateTimeField(
         required=False,
-        label="Extend this paper's upload deadline until",
+        label="Extended until",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
-        help_text="In the edition's time zone. Empty removes the extension.",
+        help_text="In the edition's time zone, to the second. Empty removes the extension.",
     )
+    reason = forms.CharField(required=False, max_length=300)
 
 
 class SubmissionFilterForm(forms.Form):
-    STATUS = [
-        ("", "Any status"),
-        ("submitted", "PDF submitted"),
-        ("abstract", "Abstract only"),
-        ("withdrawn", "Withdrawn"),
-    ]
+    STATUS = [("", "Any status"), *SubmissionState.choices]
     q = search_form_field()
     topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False)
     status = forms.ChoiceField(choices=STATUS, required=False)

@@ -1,4 +1,5 @@
-"""Papers submitted to an edition: the abstract, the ordered authors, and every uploaded file.
+"""Papers submitted to an edition: the abstract, the ordered authors, every uploaded file, and
+the paper's state (:class:`SubmissionState`; its allowed moves are in :mod:`submissions.states`).
 
 Files are versions: each upload is a new row named by its SHA-256 and never overwritten, so
 a rejected upload can't replace the accepted one.
@@ -13,8 +14,48 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 
-from conferences.models import Edition, Topic
+from conferences.models import Edition, Phase, Topic
 from mlsys_conf.limits import ABSTRACT_MAX
+
+
+class SubmissionState(models.TextChoices):
+    """Where a paper stands. A decision (accepted, rejected) stays "under review" for the authors
+    and the PC until the chairs release it (``decision_released_at``)."""
+
+    ABSTRACT = "abstract", "Abstract registered, no PDF yet"
+    SUBMITTED = "submitted", "PDF submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DESK_REJECTED = "desk_rejected", "Desk rejected"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+# The papers still in the running: bid on, assigned, reviewed.
+ACTIVE_STATES = frozenset(
+    {SubmissionState.ABSTRACT, SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.REJECTED}
+)
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def active(self) -> SubmissionQuerySet:
+        """In the running: not withdrawn, not desk rejected."""
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def in_state(self, *states: SubmissionState) -> SubmissionQuerySet:
+        return self.filter(state__in=states)
+
+    def abstract_only(self) -> SubmissionQuerySet:
+        return self.in_state(SubmissionState.ABSTRACT)
+
+    def submitted(self) -> SubmissionQuerySet:
+        """With a PDF and in the running (decided papers included)."""
+        return self.in_state(SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.REJECTED)
+
+    def withdrawn(self) -> SubmissionQuerySet:
+        return self.in_state(SubmissionState.WITHDRAWN)
+
+    def desk_rejected(self) -> SubmissionQuerySet:
+        return self.in_state(SubmissionState.DESK_REJECTED)
 
 
 class Submission(models.Model):
@@ -29,14 +70,21 @@ class Submission(models.Model):
     )  # blank: SET_NULL empties it when the account goes, and the paper must stay editable
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    extended_until = models.DateTimeField(
-        null=True, blank=True, help_text="A chair's extension of the paper and supplementary deadlines for this paper."
+    state = models.CharField(max_length=20, choices=SubmissionState.choices, default=SubmissionState.ABSTRACT)
+    state_reason = models.TextField(
+        blank=True, help_text="Why a chair desk rejected the paper, as the authors read it."
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="When it was last withdrawn.")
+    decision_released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the authors were shown the decision; until then it is under review."
+    )
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ("edition", "number")
         constraints = [models.UniqueConstraint(fields=("edition", "number"), name="one_number_per_paper")]
+        indexes = [models.Index(fields=("edition", "state"))]
 
     def __str__(self) -> str:
         return f"#{self.number} {self.title}"
@@ -49,7 +97,12 @@ class Submission(models.Model):
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
+        return self.state == SubmissionState.WITHDRAWN
+
+    @property
+    def is_active(self) -> bool:
+        """In the running: not withdrawn, not desk rejected."""
+        return self.state in ACTIVE_STATES
 
     @property
     def keyword_list(self) -> list[str]:
@@ -260,3 +313,42 @@ class AuthorMailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: no co-author mail"
+
+
+class Extension(models.Model):
+    """A chair's extension of one input deadline, for one paper or for one person (e.g. a
+    reviewer's review deadline). Checked by :mod:`submissions.deadlines`."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="extensions")
+    phase = models.CharField(max_length=32, choices=Phase.choices)
+    until = models.DateTimeField(help_text="The last second at which this paper or person may still hand in.")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="extensions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="extensions"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("edition", "phase", "until")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission__isnull=True) ^ models.Q(user__isnull=True),
+                name="extension_for_a_paper_or_a_person",
+            ),
+            models.UniqueConstraint(
+                fields=("phase", "submission"), condition=models.Q(submission__isnull=False), name="one_paper_extension"
+            ),
+            models.UniqueConstraint(
+                fields=("edition", "phase", "user"), condition=models.Q(user__isnull=False), name="one_person_extension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whom = f"#{self.submission.number}" if self.submission_id and self.submission else str(self.user)
+        return f"{Phase(self.phase).label} for {whom} until {self.until:%Y-%m-%d %H:%M:%S} UTC"

@@ -11,7 +11,7 @@ from committees.selectors import committee_of
 from conferences.phases import in_aoe
 from outbox.services import mail_queue_template
 from submissions.author_links import not_an_author_url
-from submissions.models import AuthorDispute, Submission, SubmissionFile
+from submissions.models import AuthorDispute, Submission, SubmissionFile, SubmissionState
 from submissions.selectors import disputed_emails, opted_out
 
 
@@ -79,6 +79,19 @@ def author_dispute_notice(dispute: AuthorDispute) -> int:
     }
     return _mail_each(
         recipients, "submissions/mail/author_dispute", context, submission, dedupe=f"author-dispute:{dispute.pk}"
+    )
+
+
+def desk_rejection_notice(submission: Submission) -> int:
+    """Tell every listed author (but disputed addresses) that a chair desk rejected their
+    paper, and why (once)."""
+    if submission.state != SubmissionState.DESK_REJECTED:  # undone before the task ran
+        return 0
+    context = {"submission": submission, "edition": submission.edition, "site_url": settings.SITE_URL}
+    disputed = disputed_emails(submission)
+    recipients = {a.email: a.user for a in submission.authors.all() if a.email not in disputed}
+    return _mail_each(
+        recipients, "submissions/mail/desk_rejected", context, submission, dedupe=f"desk-rejected:{submission.pk}"
     )
 
 

@@ -1,4 +1,6 @@
-"""Who may register, see and download submissions. Double-blind is a question asked here."""
+"""Who may register, see, change, withdraw, restore and desk reject submissions, and declare
+conflicts with them. Double-blind is a question asked here. The services ask these same rules
+before they change anything; views ask them only to decide what to show."""
 
 from __future__ import annotations
 
@@ -8,20 +10,25 @@ from typing import Any
 from django.utils import timezone
 
 from committees.policy import is_on_pc, is_pc_chair
+from conferences.access import access_of
 from conferences.models import Edition, Phase
-from conferences.selectors import edition_timeline, phase_is_open
+from conferences.selectors import edition_timeline
+from conferences.services import DeadlinePassed, require_phase_open
 from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 from submissions.deadlines import why_closed
-from submissions.models import Conflict, ConflictSource, Submission, SubmissionFile
-from submissions.selectors import is_author, is_conflicted
+from submissions.models import Conflict, ConflictSource, Submission, SubmissionFile, SubmissionState
+from submissions.selectors import is_author
+from submissions.states import why_not_move
 
 
 @rule
 def can_register_submission(user: Any, edition: Edition, now: datetime | None = None) -> Verdict:
     if not user.is_authenticated:
         return SIGN_IN_FIRST
-    if not phase_is_open(edition, Phase.ABSTRACT_REGISTRATION, now or timezone.now()):
-        return deny("Abstract registration is closed for this edition.")
+    try:
+        require_phase_open(edition, Phase.ABSTRACT_REGISTRATION, now=now)
+    except DeadlinePassed as closed:
+        return deny(f"Abstract registration is closed for this edition. {closed.messages[0]}")
     return ALLOW
 
 
@@ -57,8 +64,8 @@ def _author_may_change(user: Any, submission: Submission, phase: Phase, now: dat
         return SIGN_IN_FIRST
     if not is_author(user, submission):
         return deny("Only the authors can change this submission.")
-    if submission.is_withdrawn:
-        return deny("This submission is withdrawn.")
+    if not submission.is_active:
+        return deny(f"This submission is {submission.get_state_display().lower()}.")
     closed = why_closed(submission, phase, now=now)
     return deny(closed) if closed else ALLOW
 
@@ -92,11 +99,12 @@ def can_declare_author_conflicts(user: Any, submission: Submission, now: datetim
 def can_manage_submission(user: Any, submission: Submission) -> Verdict:
     """A chair handles a paper's conflicts, reviewers, bids and affinities, unless conflicted
     with it (their own papers, most often): then a second chair does."""
-    if not user.is_authenticated:
+    access = access_of(user, submission.edition)
+    if not access.is_authenticated:
         return SIGN_IN_FIRST
-    if not is_pc_chair(user, submission.edition):
+    if not access.is_chair:
         return deny("Only the PC chairs manage the papers of this edition.")
-    if is_conflicted(user, submission):
+    if access.is_conflicted(submission):
         return deny(f"You have a conflict of interest with #{submission.number}; another chair handles it.")
     return ALLOW
 
@@ -140,14 +148,46 @@ def can_withdraw_submission(user: Any, submission: Submission) -> Verdict:
         return deny("Only the authors or the chairs can withdraw a submission.")
     if submission.is_withdrawn:
         return deny("This submission is already withdrawn.")
-    return ALLOW
+    return _may_move(submission, SubmissionState.WITHDRAWN)
+
+
+@rule
+def can_restore_submission(user: Any, submission: Submission, now: datetime | None = None) -> Verdict:
+    """Undo a withdrawal: the authors or the chairs, while the paper deadline (or the paper's
+    extension) has not passed."""
+    if not user.is_authenticated:
+        return SIGN_IN_FIRST
+    if not (is_author(user, submission) or is_pc_chair(user, submission.edition)):
+        return deny("Only the authors or the chairs can restore a submission.")
+    if not submission.is_withdrawn:
+        return deny("This submission is not withdrawn.")
+    closed = why_closed(submission, Phase.PAPER_SUBMISSION, now=now)
+    return deny(closed) if closed else ALLOW
+
+
+@rule
+def can_desk_reject_submission(user: Any, submission: Submission) -> Verdict:
+    """A chair not conflicted with the paper, at any time after registration."""
+    managing = can_manage_submission(user, submission)
+    return managing if not managing else _may_move(submission, SubmissionState.DESK_REJECTED)
+
+
+def _may_move(submission: Submission, to: SubmissionState) -> Verdict:
+    refusal = why_not_move(submission.state, to)
+    return deny(refusal) if refusal else ALLOW
+
+
+@rule
+def can_grant_extensions(user: Any, edition: Edition) -> Verdict:
+    """Extend an input deadline for one paper or one person (see :mod:`submissions.deadlines`)."""
+    if is_pc_chair(user, edition):
+        return ALLOW
+    return deny("Only the PC chairs can extend a deadline.")
 
 
 @rule
 def can_grant_extension(user: Any, submission: Submission) -> Verdict:
-    if is_pc_chair(user, submission.edition):
-        return ALLOW
-    return deny("Only the PC chairs can extend a deadline.")
+    return can_grant_extensions(user, submission.edition)
 
 
 @rule

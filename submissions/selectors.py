@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
+from conferences.access import Facts, access_for, access_of
 from conferences.models import Edition
-from submissions.models import AuthorMailOptOut, Conflict, FileKind, Submission, SubmissionFile
+from submissions.models import Author, AuthorMailOptOut, Conflict, FileKind, Submission, SubmissionFile
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -22,17 +25,34 @@ class PaperWarnings(TypedDict):
 
 
 def verified_emails_of(user: Any) -> set[str]:
-    """Every verified address of ``user`` (allauth keeps them), lower-cased, cached."""
+    """Every verified address of ``user`` (allauth keeps them), lower-cased."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    if "_mlsys_emails" not in user.__dict__:
-        from allauth.account.models import EmailAddress
+    return {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
 
-        emails = {
-            e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-        }
-        user.__dict__["_mlsys_emails"] = emails
-    return set(user.__dict__["_mlsys_emails"])
+
+def authorship_facts(user: Any, edition: Edition) -> Facts:
+    """The papers of ``edition`` the user wrote, for the Access object (one query): listed by
+    account or by one of their verified addresses, in any case."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values(lower_email=Lower("email"))
+    authored = (
+        Author.objects.filter(submission__edition=edition)
+        .alias(lower_email=Lower("email"))
+        .filter(Q(user=user) | Q(lower_email__in=verified))
+        .values_list("submission_id", flat=True)
+    )
+    return {"authored": frozenset(authored)}
+
+
+def conflict_facts(user: Any, edition: Edition) -> Facts:
+    """The papers of ``edition`` the user is conflicted with, for the Access object (one query),
+    and those of the conflicts they may be shown."""
+    conflicts = Conflict.objects.filter(user=user, submission__edition=edition)
+    rows = list(conflicts.values_list("submission_id", "hidden_from_member"))
+    return {
+        "conflicted": frozenset(paper for paper, _ in rows),
+        "conflicted_visible": frozenset(paper for paper, hidden in rows if not hidden),
+    }
 
 
 def authored_by(user: Any) -> Q:
@@ -79,8 +99,6 @@ def disputed_emails(submission: Submission) -> set[str]:
 
 def opted_out(emails: Collection[str]) -> set[str]:
     """Of ``emails``, those that asked for no co-author notices and have no verified account."""
-    from allauth.account.models import EmailAddress
-
     asked = set(AuthorMailOptOut.objects.filter(email__in=emails).values_list("email", flat=True))
     if not asked:
         return set()
@@ -106,10 +124,8 @@ def current_paper(submission: Submission) -> SubmissionFile | None:
 
 
 def is_author(user: Any, submission: Submission) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    emails = verified_emails_of(user)
-    return any(a.user_id == user.pk or a.email.lower() in emails for a in submission.authors.all())
+    """Whether ``user`` (a user or their Access) wrote ``submission``, from their Access."""
+    return access_of(user, submission.edition).is_author(submission)
 
 
 def with_current_paper_warnings(qs: QuerySet[Submission]) -> QuerySet[WithAnnotations[Submission, PaperWarnings]]:
@@ -131,12 +147,8 @@ def filtered_submissions(
         qs = qs.filter(Q(title__icontains=q) | Q(keywords__icontains=q) | Q(authors__name__icontains=q)).distinct()
     if topic:
         qs = qs.filter(topic=topic)
-    if status == "withdrawn":
-        qs = qs.filter(withdrawn_at__isnull=False)
-    elif status == "submitted":
-        qs = qs.filter(withdrawn_at__isnull=True, has_paper=True)
-    elif status == "abstract":
-        qs = qs.filter(withdrawn_at__isnull=True, has_paper=False)
+    if status:
+        qs = qs.filter(state=status)
     if warnings:
         qs = qs.filter(paper_warnings__gt=0)
     return qs
@@ -153,14 +165,15 @@ def current_supplementary(submission: Submission) -> SubmissionFile | None:
 
 def submission_counts(edition: Edition) -> dict[str, int]:
     """What the chairs are told when a submission deadline passes."""
-    qs = with_current_paper_warnings(Submission.objects.filter(edition=edition))
-    active = qs.filter(withdrawn_at__isnull=True)
+    qs = Submission.objects.filter(edition=edition)
+    active = qs.active()
     return {
         "registered": qs.count(),
-        "with_paper": active.filter(has_paper=True).count(),
-        "abstract_only": active.filter(has_paper=False).count(),
-        "withdrawn": qs.filter(withdrawn_at__isnull=False).count(),
-        "with_warnings": active.filter(paper_warnings__gt=0).count(),
+        "with_paper": active.submitted().count(),
+        "abstract_only": active.abstract_only().count(),
+        "withdrawn": qs.withdrawn().count(),
+        "desk_rejected": qs.desk_rejected().count(),
+        "with_warnings": with_current_paper_warnings(active).filter(paper_warnings__gt=0).count(),
         "systems": active.filter(topic="systems").count(),
         "ml": active.filter(topic="ml").count(),
         "both": active.filter(topic="both").count(),
@@ -179,14 +192,4 @@ def conflicts_shown_to_member(user: Any, edition: Edition) -> QuerySet[Conflict]
 def conflicted_paper_ids(user: Any, edition: Edition) -> frozenset[int]:
     """Every paper of ``edition`` ``user`` is conflicted with, whatever the source (for chairs:
     the papers whose reviewers, bids and affinities they must not see)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    ids = Conflict.objects.filter(user=user, submission__edition=edition).values_list("submission_id", flat=True)
-    return frozenset(ids)
-
-
-def is_conflicted(user: Any, submission: Submission) -> bool:
-    """Any conflict of ``user`` with the paper, including ones hidden from them."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Conflict.objects.filter(user=user, submission=submission).exists()
+    return access_for(user, edition).conflicted

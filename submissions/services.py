@@ -1,5 +1,8 @@
-"""Business actions on submissions. Each is atomic, checks its deadline to the second, and
-queues its mail only once the transaction has committed."""
+"""Business actions on submissions. Each is atomic, takes the acting user (``by``) and refuses
+with its policy's reason itself (:class:`~mlsys_conf.policy.PolicyDenied`, whose reason includes
+a passed deadline, to the second), records who did what in the action log, moves the paper's
+state only through :func:`submissions.states.transition`, and queues its mail only once the
+transaction has committed."""
 
 from __future__ import annotations
 
@@ -17,12 +20,14 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from conferences.models import Edition, Phase
-from conferences.services import require_phase_open
+from actionlog.services import record_action
+from conferences.access import forget_access
+from conferences.models import INPUT_PHASES, Edition, Phase
 from mlsys_conf.limits import AUTHORS_MAX
+from mlsys_conf.policy import require
+from submissions import policy
 from submissions.archive_checks import SupplementaryLimits, check_supplementary
 from submissions.conflict_detection import AuthorFacts, FoundConflict, MemberFacts, find_conflicts
-from submissions.deadlines import require_open_for
 from submissions.models import (
     AUTOMATIC_REASONS,
     Author,
@@ -33,14 +38,17 @@ from submissions.models import (
     ConflictReason,
     ConflictSource,
     ConflictWaiver,
+    Extension,
     FileKind,
     ProvenType,
     Submission,
     SubmissionFile,
+    SubmissionState,
 )
 from submissions.pdf_checks import AuthorIdentity, Limits, PdfReport, check_pdf
 from submissions.sandbox import run_check
-from submissions.selectors import authors_not_mailed, disputed_emails, opted_out, verified_emails_of
+from submissions.selectors import authors_not_mailed, current_paper, disputed_emails, opted_out, verified_emails_of
+from submissions.states import transition
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +203,8 @@ def submission_register(
     now: datetime | None = None,
 ) -> Submission:
     """Register an abstract with its ordered authors, before the abstract deadline."""
+    require(policy.can_register_submission(by, edition, now))
     _require_verified(by)
-    require_phase_open(edition, Phase.ABSTRACT_REGISTRATION, now=now)
     # Lock the edition row so two registrations never get the same number.
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
     number = (edition.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -212,6 +220,7 @@ def submission_register(
     submission.full_clean()
     submission.save()
     new_emails = _replace_authors(submission, authors)
+    _record(submission, by, "submission.registered", {f: (None, v) for f, v in _text_of(submission).items()})
     conflicts_refresh_automatic(submission=submission)
     _after_commit_notify_authors(submission, new_emails, by)
     log.info("user %s registered submission #%s of %s", by.pk, number, edition.slug)
@@ -228,11 +237,10 @@ def submission_update(
     now: datetime | None = None,
 ) -> Submission:
     """Change the abstract and the authors, until the paper deadline (or the paper's extension)."""
-    _require_verified(by)
     submission = Submission.objects.select_for_update().select_related("edition").get(pk=submission.pk)
-    require_open_for(submission, Phase.PAPER_SUBMISSION, now=now)
-    if submission.is_withdrawn:
-        raise ValidationError("This submission is withdrawn; restore it first.")
+    require(policy.can_edit_submission(by, submission, now))
+    _require_verified(by)
+    before = _text_of(submission)
     submission.title, submission.abstract = data.title.strip(), data.abstract.strip()
     submission.topic, submission.keywords = data.topic, data.keywords.strip()
     submission.full_clean()
@@ -241,37 +249,124 @@ def submission_update(
         new_emails = _replace_authors(submission, authors)
         conflicts_refresh_automatic(submission=submission)
         _after_commit_notify_authors(submission, new_emails, by)
+    changes = {f: (before[f], after) for f, after in _text_of(submission).items() if before[f] != after}
+    if changes:
+        _record(submission, by, "submission.updated", changes)
     log.info("user %s updated submission #%s of %s", by.pk, submission.number, submission.edition.slug)
+    return submission
+
+
+def _text_of(submission: Submission) -> dict[str, Any]:
+    """What the authors write, as the action log compares it before and after a change."""
+    return {
+        "title": submission.title,
+        "abstract": submission.abstract,
+        "topic": submission.topic,
+        "keywords": submission.keywords,
+        "authors": [f"{a.name} <{a.email}>" for a in submission.authors.order_by("position")],
+    }
+
+
+def _record(submission: Submission, by: Any, action: str, changes: dict[str, tuple[Any, Any]], note: str = "") -> None:
+    record_action(
+        edition=submission.edition,
+        actor=by,
+        action=action,
+        target=submission,
+        paper_id=submission.pk,
+        changes=changes,
+        note=note,
+    )
+
+
+def _refreshed(submission: Submission, moved: Submission) -> Submission:
+    """Give the caller's instance the moved row's state fields too."""
+    for field in ("state", "state_reason", "withdrawn_at", "updated_at"):
+        setattr(submission, field, getattr(moved, field))
     return submission
 
 
 @transaction.atomic
 def submission_withdraw(*, submission: Submission, by: User) -> Submission:
-    updated = Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    if not updated:
-        raise ValidationError("This submission is already withdrawn.")
-    submission.refresh_from_db()
+    require(policy.can_withdraw_submission(by, submission))
+    moved = transition(submission, SubmissionState.WITHDRAWN, by=by, action="submission.withdrawn")
     log.info("user %s withdrew submission #%s of %s", by.pk, submission.number, submission.edition.slug)
-    return submission
+    return _refreshed(submission, moved)
 
 
 @transaction.atomic
 def submission_restore(*, submission: Submission, by: User, now: datetime | None = None) -> Submission:
-    """Undo a withdrawal, while the paper deadline has not passed."""
-    require_open_for(submission, Phase.PAPER_SUBMISSION, now=now)
-    Submission.objects.filter(pk=submission.pk).update(withdrawn_at=None)
-    submission.refresh_from_db()
+    """Undo a withdrawal, while the paper deadline has not passed: the paper is submitted again
+    if it has an accepted PDF, else back to its abstract."""
+    require(policy.can_restore_submission(by, submission, now))
+    back = SubmissionState.SUBMITTED if current_paper(submission) else SubmissionState.ABSTRACT
+    moved = transition(submission, back, by=by, action="submission.restored")
     log.info("user %s restored submission #%s", by.pk, submission.number)
-    return submission
+    return _refreshed(submission, moved)
 
 
 @transaction.atomic
-def extension_grant(*, submission: Submission, until: datetime | None, by: User) -> Submission:
-    """Let one paper be uploaded until ``until`` (``None`` removes the extension)."""
-    submission.extended_until = until
-    submission.save(update_fields=["extended_until", "updated_at"])
-    log.info("user %s extended #%s until %s", by.pk, submission.number, until)
-    return submission
+def submission_desk_reject(*, submission: Submission, reason: str, by: User) -> Submission:
+    """A chair takes a paper out of the running (out of scope, over length, not anonymous) with
+    a reason the authors are sent through the outbox."""
+    require(policy.can_desk_reject_submission(by, submission))
+    if not reason.strip():
+        raise ValidationError("Give the authors a reason for the desk rejection.")
+    moved = transition(
+        submission, SubmissionState.DESK_REJECTED, by=by, action="submission.desk_rejected", reason=reason.strip()
+    )
+    from submissions.tasks import notify_desk_rejection
+
+    transaction.on_commit(lambda: notify_desk_rejection.delay(moved.pk))
+    log.info("chair %s desk rejected submission #%s", by.pk, submission.number)
+    return _refreshed(submission, moved)
+
+
+@transaction.atomic
+def extension_grant(
+    *,
+    by: Any,
+    edition: Edition,
+    phase: Phase,
+    until: datetime | None,
+    submission: Submission | None = None,
+    user: Any = None,
+    reason: str = "",
+) -> Extension | None:
+    """Give one paper (``submission``) or one person (``user``) until ``until`` for an input
+    ``phase``, add, move or (``until=None``) remove the extension. Chairs only; logged."""
+    require(policy.can_grant_extensions(by, edition))
+    phase = Phase(phase)
+    if (submission is None) == (user is None):
+        raise ValidationError("An extension is for one paper or for one person.")
+    if phase not in INPUT_PHASES:
+        raise ValidationError(f"{phase.label} is not an input deadline; it cannot be extended.")
+    if submission is not None and submission.edition_id != edition.pk:
+        raise ValidationError("This paper belongs to another edition.")
+    whom: dict[str, Any] = {"submission": submission} if submission is not None else {"user": user}
+    current = Extension.objects.select_for_update().filter(edition=edition, phase=phase, **whom).first()
+    before = current.until if current else None
+    if until is None:
+        if current:
+            current.delete()
+    else:
+        current = current or Extension(edition=edition, phase=phase, **whom)
+        current.until, current.reason, current.granted_by = until, reason.strip(), by
+        current.full_clean()
+        current.save()
+    if before != until:
+        record_action(
+            edition=edition,
+            actor=by,
+            action="extension.removed" if until is None else "extension.granted",
+            target=submission if submission is not None else current,
+            paper_id=submission.pk if submission is not None else None,
+            person=user,
+            changes={f"{phase.value}_until": (before, until)},
+            note=reason.strip(),
+        )
+    log.info("user %s extended %s for %s until %s", by.pk, phase, submission or user, until)
+    return current if until is not None else None
 
 
 # --- Files --------------------------------------------------------------------------------
@@ -305,6 +400,10 @@ def _store_version(
     if accepted:  # a rejected upload is recorded, but its bytes are not kept
         version.file.save(f"{report.sha256}.{ProvenType(proven).extension}", ContentFile(content), save=False)
     version.save()
+    action = f"{kind}.{'accepted' if accepted else 'rejected'}"
+    _record(submission, by, action, {"sha256": (None, version.sha256)}, note=filename[-255:])
+    if accepted and kind == FileKind.PAPER and submission.state == SubmissionState.ABSTRACT:
+        transition(submission, SubmissionState.SUBMITTED, by=by, action="submission.submitted")
     log.info(
         "user %s uploaded %s %s for #%s (%s)",
         getattr(by, "pk", None),
@@ -331,9 +430,7 @@ def paper_upload(
     """Check and store a paper PDF as a new version. Only an accepted version becomes the
     current one; a rejected upload leaves the previous version in place."""
     submission = Submission.objects.select_related("edition").get(pk=submission.pk)
-    require_open_for(submission, Phase.PAPER_SUBMISSION, now=now)
-    if submission.is_withdrawn:
-        raise ValidationError("This submission is withdrawn.")
+    require(policy.can_upload_paper(by, submission, now))
     identities = [AuthorIdentity(a.name, a.email) for a in submission.authors.all()]
     report = run_check(check_pdf, content, limits=paper_limits(submission.edition), authors=identities)
     return _store_version(
@@ -346,9 +443,7 @@ def supplementary_upload(
     *, submission: Submission, content: bytes, filename: str, by: Any, now: datetime | None = None
 ) -> SubmissionFile:
     submission = Submission.objects.select_related("edition").get(pk=submission.pk)
-    require_open_for(submission, Phase.SUPPLEMENTARY_MATERIAL, now=now)
-    if submission.is_withdrawn:
-        raise ValidationError("This submission is withdrawn.")
+    require(policy.can_upload_supplementary(by, submission, now))
     report = run_check(
         check_supplementary, content, filename=filename, limits=SupplementaryLimits(max_bytes=SUPPLEMENTARY_MAX_BYTES)
     )
@@ -382,8 +477,6 @@ def require_declarable_reason(reason: str) -> None:
 
 
 def _log(action: str, submission: Submission, user_id: int, by: Any, note: str = "", **changes: Any) -> None:
-    from actionlog.services import record_action
-
     record_action(
         edition=submission.edition,
         actor=by,
@@ -439,6 +532,7 @@ def _record_found(new: list[tuple[Submission, FoundConflict]], *, hidden: bool) 
         ],
         ignore_conflicts=True,  # a concurrent refresh may have recorded the same pair
     )
+    forget_access()  # a bulk insert sends no signal: the members' Access objects are stale
     note = OWN_CHANGE_NOTE if hidden else "Found automatically."
     for submission, c in new:
         _log("conflict.found", submission, c.user_id, None, note=note, reason=(None, c.reason))
@@ -543,10 +637,14 @@ def conflict_remove(*, conflict: Conflict, by: User, waive: bool = False) -> Non
 
 @transaction.atomic
 def conflicts_set_declared(
-    *, submission: Submission, source: ConflictSource, declared: dict[int, str], by: User
+    *, submission: Submission, source: ConflictSource, declared: dict[int, str], by: User, now: datetime | None = None
 ) -> None:
     """Make the conflicts declared from one side (authors, or a chair) exactly ``declared``:
     ``{user_id: reason}``. Conflicts of other sources stay."""
+    if source == ConflictSource.CHAIR:
+        require(policy.can_manage_submission(by, submission))
+    else:
+        require(policy.can_declare_author_conflicts(by, submission, now))
     for reason in declared.values():
         require_declarable_reason(reason)
     for conflict in submission.conflicts.filter(source=source).exclude(user_id__in=declared):
@@ -560,6 +658,7 @@ def conflicts_set_declared(
 def conflicts_set_by_chair(*, submission: Submission, conflicted: dict[int, str], by: User) -> None:
     """A chair makes the paper's conflicts exactly ``conflicted`` (``{user_id: reason}``): the
     ones left out are removed (waived when detection finds them), new ones are the chair's."""
+    require(policy.can_manage_submission(by, submission))
     for reason in conflicted.values():
         require_declarable_reason(reason)
     for conflict in submission.conflicts.exclude(user_id__in=conflicted):
@@ -577,8 +676,7 @@ def conflict_declare_own(
 ) -> None:
     """A PC member marks a conflict of their own with a paper (at any time), or takes their own
     declaration back (only before bidding opens)."""
-    from submissions.policy import bidding_has_opened
-
+    require(policy.can_declare_own_conflicts(user, submission.edition))
     if conflicted:
         conflict_declare(
             submission=submission, user_id=user.pk, reason=reason, source=ConflictSource.PC_MEMBER, by=user
@@ -591,6 +689,6 @@ def conflict_declare_own(
         raise ValidationError(
             "This conflict was declared by the authors or a chair, or found automatically; ask the chairs."
         )
-    if bidding_has_opened(submission.edition, now):
+    if policy.bidding_has_opened(submission.edition, now):
         raise ValidationError("Bidding has opened: you can still add conflicts, but only the chairs remove one.")
     conflict_remove(conflict=existing, by=user)

@@ -39,6 +39,15 @@ def notify_author_dispute(dispute_id: int) -> int:
 
 
 @shared_task
+def notify_desk_rejection(submission_id: int) -> int:
+    submission = Submission.objects.select_related("edition").filter(pk=submission_id).first()
+    if submission is None:
+        log.info("submission %s is gone; no desk rejection mail", submission_id)
+        return 0
+    return notifications.desk_rejection_notice(submission)
+
+
+@shared_task
 def refresh_edition_conflicts(edition_id: int, user_id: int | None = None, joined: bool = False) -> int:
     """Automatic conflicts of the edition's papers, for one member (``user_id``) or all. New
     ones are hidden from their member unless the member has just ``joined`` (only then is

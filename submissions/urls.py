@@ -11,6 +11,7 @@ urlpatterns = [
     path("submissions/<int:number>/upload/<str:kind>/", views.file_upload, name="upload"),
     path("submissions/<int:number>/withdraw/", views.submission_withdraw, name="withdraw"),
     path("submissions/<int:number>/restore/", views.submission_restore, name="restore"),
+    path("submissions/<int:number>/desk-reject/", views.submission_desk_reject, name="desk_reject"),
     path("submissions/<int:number>/extension/", views.submission_extension, name="extension"),
     path("submissions/<int:number>/conflicts/", views.author_conflicts, name="conflicts"),
     path("submissions/<int:number>/files/<int:file_id>/", views.file_download, name="file"),

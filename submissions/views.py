@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
-from committees.models import PC_ROLES, Role
+from committees.models import Role
 from committees.policy import is_pc_chair
 from conferences.models import Edition, Phase
+from conferences.roles import RoleKind
 from conferences.scoping import edition_view
 from conferences.selectors import edition_timeline
-from mlsys_conf.policy import require, visible_or_404
+from mlsys_conf.policy import PolicyDenied, require, visible_or_404
 from submissions import policy, selectors, services
 from submissions.forms import (
     DECLARABLE_REASONS,
@@ -34,6 +35,7 @@ from submissions.forms import (
 )
 from submissions.models import ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
 from submissions.serving import file_response
+from submissions.states import Viewer, status_for, viewer_of
 
 
 def _submission(user: Any, edition: Edition, number: int) -> Submission:
@@ -157,10 +159,14 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
             "can_upload_paper": policy.can_upload_paper(user, submission),
             "can_upload_supplementary": policy.can_upload_supplementary(user, submission),
             "can_withdraw": policy.can_withdraw_submission(user, submission),
+            "can_restore": policy.can_restore_submission(user, submission),
+            "can_desk_reject": policy.can_desk_reject_submission(user, submission),
+            "viewer": viewer_of(user, submission).value,
             "can_conflicts": policy.can_declare_author_conflicts(user, submission),
             "can_extend": policy.can_grant_extension(user, submission),
             "upload_form": UploadForm(),
-            "extension_form": ExtensionForm(initial={"extended_until": submission.extended_until}),
+            "extension_form": ExtensionForm(),
+            "extensions": submission.extensions.all(),
             "now": timezone.now(),
         },
     )
@@ -214,10 +220,29 @@ def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, numb
     submission = _submission(request.user, edition, number)
     try:
         services.submission_restore(submission=submission, by=request.user)
-    except ValidationError as error:
+    except PolicyDenied as refused:  # not withdrawn, or too late: said on the page
+        messages.error(request, refused.verdict.reason)
+    except ValidationError as error:  # moved meanwhile by another request
         messages.error(request, _errors(error))
     else:
         messages.success(request, f"#{submission.number} is back in the running.")
+    return redirect(submission)
+
+
+@require_POST
+@login_required
+@edition_view
+def submission_desk_reject(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
+    submission = _submission(request.user, edition, number)
+    require(policy.can_desk_reject_submission(request.user, submission))
+    try:
+        services.submission_desk_reject(
+            submission=submission, reason=request.POST.get("reason", "")[:2000], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"#{submission.number} is desk rejected; its authors are told why.")
     return redirect(submission)
 
 
@@ -228,17 +253,30 @@ def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, nu
     submission = _submission(request.user, edition, number)
     require(policy.can_grant_extension(request.user, submission))
     form = ExtensionForm(request.POST)
-    if form.is_valid():
-        services.extension_grant(submission=submission, until=form.cleaned_data["extended_until"], by=request.user)
-        messages.success(request, "Extension saved.")
+    if not form.is_valid():
+        wrong_time = "until" in form.errors
+        messages.error(request, "Give a date and time, to the second." if wrong_time else "Choose an input deadline.")
+        return redirect(submission)
+    data = form.cleaned_data
+    try:
+        services.extension_grant(
+            by=request.user,
+            edition=edition,
+            submission=submission,
+            phase=Phase(data["phase"]),
+            until=data["until"],
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
     else:
-        messages.error(request, "Give a date and time, to the second.")
+        messages.success(request, "Extension saved." if data["until"] else "Extension removed.")
     return redirect(submission)
 
 
 def _pc_of(edition: Edition) -> list[Role]:
     seen: dict[int, Role] = {}
-    for role in Role.objects.filter(edition=edition, kind__in=PC_ROLES).select_related("user"):
+    for role in Role.objects.filter(edition=edition, kind__in=RoleKind.where("on_pc")).select_related("user"):
         seen.setdefault(role.user_id, role)
     return sorted(seen.values(), key=lambda r: (r.user.last_name.lower(), r.user.first_name.lower()))
 
@@ -295,7 +333,7 @@ def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRes
     """A PC member marks the papers they are conflicted with. Double-blind: no author names,
     and nothing found after the member's own change of profile (see :mod:`submissions.services`)."""
     require(policy.can_declare_own_conflicts(request.user, edition))
-    submissions = edition.submissions.filter(withdrawn_at__isnull=True).order_by("number")
+    submissions = edition.submissions.active().order_by("number")
     mine = {c.submission_id: c for c in selectors.conflicts_shown_to_member(request.user, edition)}
     if request.method == "POST":
         wanted = {int(s) for s in request.POST.getlist("conflict") if s.isdecimal()}
@@ -367,7 +405,7 @@ def _csv_export(request: HttpRequest, edition: Edition, submissions: Any) -> Htt
     for s in submissions:
         paper = selectors.current_paper(s)
         authors = list(s.authors.all()) if policy.can_see_authors(request.user, s) else []
-        status = "withdrawn" if s.is_withdrawn else ("submitted" if paper else "abstract")
+        status = status_for(s, Viewer.CHAIR).code
         writer.writerow(
             [
                 s.number,

@@ -15,7 +15,7 @@ from assignments.models import Assignment, AssignmentRun, AssignmentSource
 from bidding.models import Affinity, Bid, BidLevel
 from committees.models import RoleKind
 from committees.services import invitation_send
-from outbox.services import mail_queue
+from outbox.services import mail_batch_create, mail_queue, mail_template_save
 from submissions.services import paper_upload
 from tests.factories.pdfs import make_pdf
 
@@ -23,19 +23,36 @@ pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 SEARCHABLE = [m for m in REGISTERED if admin.site._registry[m].search_fields]
-READ_ONLY = {"actionlog.Action"}  # written by the services only: no add page, the change page only shows
+READ_ONLY = {
+    "actionlog.Action",
+    "assignments.Assignment",
+    "assignments.AssignmentRun",
+    "bidding.Affinity",
+    "bidding.Bid",
+    "committees.Invitation",
+    "committees.Role",
+    "conferences.Deadline",
+    "outbox.Mail",
+    "outbox.MailBatch",
+    "outbox.MailTemplate",
+    "submissions.Submission",
+    "submissions.SubmissionFile",
+}  # written by the services only: no add page, the change page only shows
 
 
 @pytest.fixture
-def populated(submission: Any, edition: Any, chair: Any, pc_ml: Any, ae_member: Any) -> None:
+def populated(submission: Any, edition: Any, chair: Any, pc_ml: Any, ae_member: Any, author: Any) -> None:
     """Rows in every table, so lists render real objects, filters and inlines."""
-    paper_upload(submission=submission, content=make_pdf(1), filename="paper.pdf", by=None)
+    paper_upload(submission=submission, content=make_pdf(1), filename="paper.pdf", by=author)
     invitation_send(edition=edition, email="invitee@example.org", kind=RoleKind.AE_MEMBER, by=chair)
     Bid.objects.create(submission=submission, user=pc_ml, level=BidLevel.HIGH)
     Affinity.objects.create(submission=submission, user=pc_ml, score=0.4, top_terms=[["cache", 0.2]])
     AssignmentRun.objects.create(edition=edition, created_by=chair, objective=1.5, proven_optimal=True)
     Assignment.objects.create(submission=submission, user=pc_ml, source=AssignmentSource.MANUAL, created_by=chair)
     mail_queue(to_email="chair@example.org", subject="Hello", body="Body", dedupe_key="admin-test")
+    batch = mail_batch_create(edition=edition, name="Letters", by=chair)
+    mail_queue(to_email="pc@example.org", subject="Held", body="Body", batch=batch)
+    mail_template_save(edition=edition, key="bidding/mail/few_bids", subject="Bid", body="Please bid.", by=chair)
     Group.objects.create(name="Helpers")
     record_action(edition=edition, actor=chair, action="test.populated", target=submission, paper_id=submission.pk)
 

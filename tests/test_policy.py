@@ -29,7 +29,7 @@ EVERY_RULE = {
     "can_manage_committee",
     "can_use_pc_dashboard",
     "can_use_ae_dashboard",
-    "can_bid",
+    "can_place_bids",
     "can_register_submission",
     "can_list_all_submissions",
     "can_view_submission",

@@ -42,6 +42,11 @@ def next_deadline_at(timeline: Timeline, now: datetime) -> Window | None:
     return timeline.next_deadline(now)
 
 
+@register.filter
+def next_close_at(window: Window, now: datetime) -> datetime:
+    return window.next_close(now)
+
+
 @register.simple_tag
 def your_time(moment: datetime) -> str:
     """A <time> that static/js/countdown.js shows in the reader's own time zone."""

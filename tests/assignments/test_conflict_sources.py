@@ -28,6 +28,7 @@ from submissions.services import (
     conflicts_set_declared,
 )
 from tests.factories.accounts import UserFactory
+from tests.factories.submissions import AuthorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ def by_affiliation_after_own_change(paper: Submission, member: Any, chair: Any, 
 
 def by_the_authors(paper: Submission, member: Any, chair: Any, capture: Any) -> None:
     author: Any = UserFactory(email="writer@uni.example.edu")
+    AuthorFactory(submission=paper, position=2, name=author.display_name, email=author.email, user=author)
     conflicts_set_declared(submission=paper, source=ConflictSource.AUTHOR, declared={member.pk: "advisor"}, by=author)
 
 

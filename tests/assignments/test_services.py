@@ -15,8 +15,8 @@ from assignments import services
 from assignments.instance import edition_instance
 from assignments.models import Assignment, AssignmentRun, AssignmentSource, RunStatus
 from assignments.selectors import assignment_preview, assignment_warnings
+from assignments.solver import solve as real_solve
 from bidding.models import Bid, BidLevel
-from committees.assignment import solve as real_solve
 from conferences.models import Area
 from outbox.models import Mail
 from submissions.models import Conflict, ConflictReason, ConflictSource

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assignments.models import Assignment, AssignmentRun
-from committees.assignment import load_instance, solve
+from assignments.solver import load_instance, solve
 from conferences.models import Area
 from tests.factories.accounts import PASSWORD
 

@@ -9,14 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from conferences.demo import PAPERS_FILE
 from conferences.models import Deadline, Edition, Phase
+from site_pages.demo import PAPERS_FILE
 from submissions.models import Submission
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
 
 
 def demo_papers() -> list[dict[str, str]]:
-    """36 real titles and abstracts: 18 Systems, 18 ML (conferences/demo_data/README.md)."""
+    """36 real titles and abstracts: 18 Systems, 18 ML (site_pages/demo_data/README.md)."""
     return json.loads(PAPERS_FILE.read_text())
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from bidding.models import Affinity, Bid
 from conferences.models import Edition
-from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
+from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import add_paper, set_profile
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_unknown_or_withdrawn_papers_are_a_404(
 ) -> None:
     client.force_login(pc_ml)
     assert put(client, 99, {"level": 1}).status_code == 404
-    submission.withdrawn_at = submission.created_at
+    submission.state, submission.withdrawn_at = SubmissionState.WITHDRAWN, submission.created_at
     submission.save()
     assert put(client, 1, {"level": 1}).status_code == 404
 

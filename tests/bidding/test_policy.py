@@ -13,7 +13,7 @@ from bidding import policy
 from committees.models import RoleKind
 from conferences.models import Area, Edition, Phase
 from mlsys_conf.policy import RULES, SIGN_IN_FIRST
-from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
+from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import forget_timeline, open_bidding
 from tests.factories.committees import RoleFactory
 from tests.personas import others, persona_user
@@ -76,6 +76,11 @@ def test_pc_members_bid_while_bidding_is_open(request: pytest.FixtureRequest, bi
     assert policy.can_place_bids(persona_user(request, persona), bidding)
 
 
+def test_area_chairs_bid_while_bidding_is_open(bidding: Edition) -> None:
+    area_chair = RoleFactory(edition=bidding, kind=RoleKind.AREA_CHAIR, area=Area.SYSTEMS).user
+    assert policy.can_place_bids(area_chair, bidding)
+
+
 @pytest.mark.parametrize("persona", others(*BIDDERS))
 def test_others_never_bid(request: pytest.FixtureRequest, bidding: Edition, persona: str) -> None:
     verdict = policy.can_place_bids(persona_user(request, persona), bidding)
@@ -126,7 +131,7 @@ def test_no_bid_on_a_conflicted_paper(bidding: Edition, submission: Submission, 
 
 
 def test_no_bid_on_a_withdrawn_paper(bidding: Edition, submission: Submission, pc_systems: Any) -> None:
-    submission.withdrawn_at = timezone.now()
+    submission.state, submission.withdrawn_at = SubmissionState.WITHDRAWN, timezone.now()
     submission.save()
     verdict = policy.can_bid_on_paper(pc_systems, submission)
     assert not verdict

@@ -13,7 +13,7 @@ from bidding import selectors
 from bidding.models import Affinity, Bid
 from committees.models import RoleKind
 from conferences.models import Area, Edition
-from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
+from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import add_paper, set_profile
 from tests.factories.committees import RoleFactory
 from tests.factories.submissions import SubmissionFactory
@@ -98,7 +98,7 @@ def test_area_and_keyword_filters(papers: list[Submission], pc_ml: Any) -> None:
 def test_withdrawn_conflicted_and_other_editions_papers_are_left_out(
     papers: list[Submission], pc_systems: Any, pc_ml: Any
 ) -> None:
-    papers[1].withdrawn_at = timezone.now()
+    papers[1].state, papers[1].withdrawn_at = SubmissionState.WITHDRAWN, timezone.now()
     papers[1].save()
     Conflict.objects.create(
         submission=papers[2], user=pc_systems, reason=ConflictReason.OTHER, source=ConflictSource.PC_MEMBER
@@ -165,7 +165,7 @@ def test_bid_counts_per_member(papers: list[Submission], pc_systems: Any, pc_ml:
     Bid.objects.create(submission=papers[3], user=pc_systems, level=0)
     withdrawn = add_paper(edition, 5, title="Withdrawn")
     Bid.objects.create(submission=withdrawn, user=pc_systems, level=2)
-    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.state, withdrawn.withdrawn_at = SubmissionState.WITHDRAWN, timezone.now()
     withdrawn.save()
     Conflict.objects.create(
         submission=papers[0], user=pc_systems, reason=ConflictReason.OTHER, source=ConflictSource.PC_MEMBER

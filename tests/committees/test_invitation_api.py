@@ -38,9 +38,9 @@ def post(client: Any, url: str, data: dict[str, Any] | None = None) -> Any:
 
 
 def test_chair_lists_the_invitations_of_the_edition(
-    client: Any, edition: Edition, chair: Any, invitation: Invitation, outsider: Any
+    client: Any, edition: Edition, chair: Any, invitation: Invitation, outsider: Any, admin_user: Any
 ) -> None:
-    invitation_send(edition=EditionFactory(), email="elsewhere@example.org", kind=RoleKind.AE_MEMBER, by=chair)
+    invitation_send(edition=EditionFactory(), email="elsewhere@example.org", kind=RoleKind.AE_MEMBER, by=admin_user)
     declined = invitation_send(edition=edition, email="no@example.org", kind=RoleKind.AE_MEMBER, by=chair)
     invitation_decline(invitation=declined, user=outsider, reason="Busy.")
     client.force_login(chair)
@@ -124,8 +124,10 @@ def test_withdrawing_an_accepted_invitation_is_a_400(
     ]
 
 
-def test_an_invitation_of_another_edition_is_not_found(client: Any, chair: Any) -> None:
-    foreign = invitation_send(edition=EditionFactory(), email="f@example.org", kind=RoleKind.AE_MEMBER, by=chair)
+def test_an_invitation_of_another_edition_is_not_found(client: Any, chair: Any, admin_user: Any) -> None:
+    foreign = invitation_send(
+        edition=EditionFactory(), email="f@example.org", kind=RoleKind.AE_MEMBER, by=admin_user
+    )
     client.force_login(chair)
     assert client.get(f"{INVITATIONS}{foreign.pk}/").status_code == 404
     assert post(client, f"{INVITATIONS}{foreign.pk}/revoke/").status_code == 404

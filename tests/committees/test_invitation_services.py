@@ -127,12 +127,14 @@ def test_sending_again_while_pending_updates_and_mails_nothing_new(
     assert Mail.objects.filter(to_email=INVITEE).count() == 1
 
 
-def test_one_invitation_per_role_but_several_roles(edition: Edition, chair: Any, invitation: Invitation) -> None:
+def test_one_invitation_per_role_but_several_roles(
+    edition: Edition, chair: Any, invitation: Invitation, admin_user: Any
+) -> None:
     other = invitation_send(edition=edition, email=INVITEE, kind=RoleKind.AE_MEMBER, by=chair)
     assert other.pk != invitation.pk
     assert other.token != invitation.token
     elsewhere = invitation_send(
-        edition=EditionFactory(), email=INVITEE, kind=RoleKind.PC_MEMBER, area=Area.ML, by=chair
+        edition=EditionFactory(), email=INVITEE, kind=RoleKind.PC_MEMBER, area=Area.ML, by=admin_user
     )
     assert elsewhere.pk not in (invitation.pk, other.pk)
     assert len({invitation.token, other.token, elsewhere.token}) == 3
@@ -202,10 +204,12 @@ def test_accept_is_idempotent(invitation: Invitation, invitee: Any, edition: Edi
     assert Role.objects.filter(edition=edition, user=invitee).count() == 1
 
 
-def test_accept_keeps_a_load_the_chairs_changed_since(invitation: Invitation, invitee: Any, edition: Edition) -> None:
+def test_accept_keeps_a_load_the_chairs_changed_since(
+    invitation: Invitation, invitee: Any, edition: Edition, chair: Any
+) -> None:
     invitation_accept(invitation=invitation, user=invitee)
     role = Role.objects.get(edition=edition, user=invitee)
-    role_update_load(role=role, max_load=3, min_load=None, by=None)
+    role_update_load(role=role, max_load=3, min_load=None, by=chair)
     invitation_accept(invitation=invitation, user=invitee)
     assert Role.objects.get(pk=role.pk).max_load == 3
 

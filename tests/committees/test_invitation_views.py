@@ -329,9 +329,11 @@ def test_others_are_refused_every_chair_action_with_the_reason(
     assert Role.objects.get(pk=role.pk).max_load is None
 
 
-def test_an_invitation_of_another_edition_is_not_found(client: Any, edition: Edition, chair: Any) -> None:
+def test_an_invitation_of_another_edition_is_not_found(
+    client: Any, edition: Edition, chair: Any, admin_user: Any
+) -> None:
     other = EditionFactory()
-    foreign = invitation_send(edition=other, email="f@example.org", kind=RoleKind.AE_MEMBER, by=chair)
+    foreign = invitation_send(edition=other, email="f@example.org", kind=RoleKind.AE_MEMBER, by=admin_user)
     client.force_login(chair)
     assert client.post(url("invitation_revoke", edition, invitation_id=foreign.pk)).status_code == 404
     assert Invitation.objects.get(pk=foreign.pk).status == InvitationStatus.PENDING

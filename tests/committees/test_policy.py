@@ -1,28 +1,21 @@
 """Committee rules, asked of every persona: managing the committee, the PC and AE
-dashboards, and bidding (which also needs the bidding phase open)."""
+dashboards. Who bids is a bidding rule (tests/bidding/test_policy.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from committees.models import RoleKind
-from committees.policy import can_bid, can_manage_committee, can_use_ae_dashboard, can_use_pc_dashboard
-from conferences.models import Area, Edition, Phase
+from committees.policy import can_manage_committee, can_use_ae_dashboard, can_use_pc_dashboard
+from conferences.models import Area, Edition
 from mlsys_conf.policy import SIGN_IN_FIRST
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
 from tests.personas import others, persona_user
 
 pytestmark = pytest.mark.django_db
-
-
-def bidding_now(edition: Edition) -> Any:
-    """A moment inside the fixture edition's bidding window (paper closes, bidding opens)."""
-    paper = edition.deadlines.get(phase=Phase.PAPER_SUBMISSION).closes_at
-    return paper + timedelta(hours=1)
 
 
 # --- can_manage_committee -------------------------------------------------------------------
@@ -99,43 +92,3 @@ def test_ae_chair_uses_the_ae_dashboard_but_not_the_pc_one(edition: Edition) -> 
     user = RoleFactory(edition=edition, kind=RoleKind.AE_CHAIR).user
     assert can_use_ae_dashboard(user, edition)
     assert not can_use_pc_dashboard(user, edition)
-
-
-# --- can_bid --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("persona", ["pc_systems", "pc_ml"])
-def test_pc_members_bid_while_bidding_is_open(request: pytest.FixtureRequest, edition: Edition, persona: str) -> None:
-    assert can_bid(persona_user(request, persona), edition, bidding_now(edition))
-
-
-def test_area_chair_bids(edition: Edition) -> None:
-    user = RoleFactory(edition=edition, kind=RoleKind.AREA_CHAIR, area=Area.SYSTEMS).user
-    assert can_bid(user, edition, bidding_now(edition))
-
-
-@pytest.mark.parametrize("persona", others("pc_systems", "pc_ml"))
-def test_others_do_not_bid(request: pytest.FixtureRequest, edition: Edition, persona: str) -> None:
-    """Chairs (and superusers) assign papers; they don't bid on them."""
-    verdict = can_bid(persona_user(request, persona), edition, bidding_now(edition))
-    assert not verdict
-    assert verdict.reason == (
-        SIGN_IN_FIRST.reason if persona == "anonymous" else "Only PC members and area chairs bid on papers."
-    )
-
-
-def test_pc_member_does_not_bid_before_bidding_opens(edition: Edition, pc_systems: Any) -> None:
-    paper = edition.deadlines.get(phase=Phase.PAPER_SUBMISSION).closes_at
-    verdict = can_bid(pc_systems, edition, paper - timedelta(seconds=1))
-    assert not verdict
-    assert verdict.reason == "Bidding is not open now."
-    # The fixture edition is in its submission phase: no bidding by the clock either.
-    assert not can_bid(pc_systems, edition)
-
-
-def test_pc_member_bids_up_to_the_bidding_deadline_second(edition: Edition, pc_ml: Any) -> None:
-    closes = edition.deadlines.get(phase=Phase.BIDDING).closes_at
-    assert can_bid(pc_ml, edition, closes)
-    verdict = can_bid(pc_ml, edition, closes + timedelta(seconds=1))
-    assert not verdict
-    assert verdict.reason == "Bidding is not open now."

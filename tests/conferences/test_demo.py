@@ -18,10 +18,10 @@ from accounts.models import User
 from bidding.models import Affinity
 from committees.models import Invitation, Role, RoleKind
 from committees.selectors import pc_balance
-from conferences.demo import DEMO_PASSWORD, seed_demo
 from conferences.models import Deadline, Edition, Phase
 from conferences.selectors import edition_timeline
 from outbox.models import Mail
+from site_pages.demo import DEMO_PASSWORD, seed_demo
 from submissions.models import Submission, SubmissionFile
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_demo_papers_alternate_between_systems_and_ml(seeded: Any) -> None:
 
 
 def test_demo_titles_are_stored_as_given_so_a_second_run_finds_them() -> None:
-    from conferences.demo import PAPERS_FILE, _interleaved
+    from site_pages.demo import PAPERS_FILE, _interleaved
 
     titles = [r["title"] for r in _interleaved(json.loads(PAPERS_FILE.read_text()))]
     assert len(titles) == 36

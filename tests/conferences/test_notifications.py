@@ -10,10 +10,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conferences import notifications
 from conferences.models import Deadline, Phase
 from mlsys_conf.celery import app as celery_app
 from outbox.models import Mail
+from site_pages import notifications
+from submissions.models import SubmissionState
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,9 @@ def test_paper_reminder_goes_to_contact_authors_of_incomplete_submissions_once(
     complete = SubmissionFactory(edition=edition, number=2)
     AuthorFactory(submission=complete, email="done@example.org", is_contact=True)
     complete.files.create(kind="paper", sha256="0" * 64, size=1, is_accepted=True, original_name="p.pdf")
-    withdrawn = SubmissionFactory(edition=edition, number=3, withdrawn_at=timezone.now())
+    withdrawn = SubmissionFactory(
+        edition=edition, number=3, state=SubmissionState.WITHDRAWN, withdrawn_at=timezone.now()
+    )
     AuthorFactory(submission=withdrawn, email="gone@example.org", is_contact=True)
     move(edition, Phase.PAPER_SUBMISSION, timedelta(hours=5))
 

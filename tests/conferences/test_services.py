@@ -28,7 +28,7 @@ def stored(edition: Edition) -> dict[str, tuple[datetime | None, datetime]]:
 # --- deadlines_set -------------------------------------------------------------------------
 
 
-def test_deadlines_set_creates(chair: Any) -> None:
+def test_deadlines_set_creates(admin_user: Any) -> None:
     edition = EditionFactory()
     result = deadlines_set(
         edition=edition,
@@ -36,7 +36,7 @@ def test_deadlines_set_creates(chair: Any) -> None:
             Phase.ABSTRACT_REGISTRATION: PhaseWindowInput(None, utc(2027, 1, 10, 11, 59, 59)),
             Phase.BIDDING: PhaseWindowInput(utc(2027, 1, 20), utc(2027, 1, 31)),
         },
-        by=chair,
+        by=admin_user,
     )
     assert stored(edition) == {
         "abstract": (None, utc(2027, 1, 10, 11, 59, 59)),
@@ -45,14 +45,14 @@ def test_deadlines_set_creates(chair: Any) -> None:
     assert [d.phase for d in result] == ["abstract", "bidding"]
 
 
-def test_deadlines_set_moves_and_leaves_other_phases_alone(chair: Any) -> None:
+def test_deadlines_set_moves_and_leaves_other_phases_alone(admin_user: Any) -> None:
     edition = EditionFactory()
     DeadlineFactory(edition=edition, phase=Phase.ABSTRACT_REGISTRATION, closes_at=utc(2027, 1, 10))
     DeadlineFactory(edition=edition, phase=Phase.PAPER_SUBMISSION, closes_at=utc(2027, 1, 17))
     deadlines_set(
         edition=edition,
         windows={Phase.ABSTRACT_REGISTRATION: PhaseWindowInput(utc(2027, 1, 1), utc(2027, 1, 12))},
-        by=chair,
+        by=admin_user,
     )
     assert stored(edition) == {
         "abstract": (utc(2027, 1, 1), utc(2027, 1, 12)),
@@ -61,22 +61,24 @@ def test_deadlines_set_moves_and_leaves_other_phases_alone(chair: Any) -> None:
     assert Deadline.objects.filter(edition=edition).count() == 2
 
 
-def test_deadlines_set_clears_with_none(chair: Any) -> None:
+def test_deadlines_set_clears_with_none(admin_user: Any) -> None:
     edition = EditionFactory()
     DeadlineFactory(edition=edition, phase=Phase.ABSTRACT_REGISTRATION, closes_at=utc(2027, 1, 10))
     DeadlineFactory(edition=edition, phase=Phase.PAPER_SUBMISSION, closes_at=utc(2027, 1, 17))
-    result = deadlines_set(edition=edition, windows={Phase.ABSTRACT_REGISTRATION: None}, by=chair)
+    result = deadlines_set(edition=edition, windows={Phase.ABSTRACT_REGISTRATION: None}, by=admin_user)
     assert set(stored(edition)) == {"paper"}
     assert [d.phase for d in result] == ["paper"]
 
 
-def test_deadlines_set_clearing_a_missing_phase_is_harmless(chair: Any) -> None:
+def test_deadlines_set_clearing_a_missing_phase_is_harmless(admin_user: Any) -> None:
     edition = EditionFactory()
-    assert deadlines_set(edition=edition, windows={Phase.CAMERA_READY: None}, by=chair) == []
+    assert deadlines_set(edition=edition, windows={Phase.CAMERA_READY: None}, by=admin_user) == []
 
 
 @pytest.mark.parametrize("opens_offset", [timedelta(0), timedelta(seconds=1), timedelta(days=3)])
-def test_deadlines_set_rejects_opening_at_or_after_closing_and_writes_nothing(chair: Any, opens_offset: Any) -> None:
+def test_deadlines_set_rejects_opening_at_or_after_closing_and_writes_nothing(
+    admin_user: Any, opens_offset: Any
+) -> None:
     edition = EditionFactory()
     DeadlineFactory(edition=edition, phase=Phase.ABSTRACT_REGISTRATION, closes_at=utc(2027, 1, 10))
     before = stored(edition)
@@ -91,13 +93,13 @@ def test_deadlines_set_rejects_opening_at_or_after_closing_and_writes_nothing(ch
                 Phase.BIDDING: PhaseWindowInput(closes + opens_offset, closes),
                 Phase.REVIEWING: None,
             },
-            by=chair,
+            by=admin_user,
         )
     assert caught.value.messages == ["Bidding must open before it closes."]
     assert stored(edition) == before
 
 
-def test_deadlines_set_reports_every_bad_row(chair: Any) -> None:
+def test_deadlines_set_reports_every_bad_row(admin_user: Any) -> None:
     edition = EditionFactory()
     with pytest.raises(ValidationError) as caught:
         deadlines_set(
@@ -106,13 +108,13 @@ def test_deadlines_set_reports_every_bad_row(chair: Any) -> None:
                 Phase.BIDDING: PhaseWindowInput(utc(2027, 2, 1), utc(2027, 1, 1)),
                 Phase.REVIEWING: PhaseWindowInput(utc(2027, 3, 1), utc(2027, 3, 1)),
             },
-            by=chair,
+            by=admin_user,
         )
     assert len(caught.value.messages) == 2
     assert not Deadline.objects.filter(edition=edition).exists()
 
 
-def test_deadlines_set_refreshes_an_edition_loaded_with_its_deadlines(chair: Any) -> None:
+def test_deadlines_set_refreshes_an_edition_loaded_with_its_deadlines(admin_user: Any) -> None:
     """Views and the API load editions with their deadlines prefetched; after a change the
     same object must answer with the new deadlines, not the prefetched ones."""
     EditionFactory(slug="prefetched")
@@ -122,7 +124,7 @@ def test_deadlines_set_refreshes_an_edition_loaded_with_its_deadlines(chair: Any
     result = deadlines_set(
         edition=edition,
         windows={Phase.PAPER_SUBMISSION: PhaseWindowInput(None, utc(2027, 1, 17))},
-        by=chair,
+        by=admin_user,
     )
     assert [(d.phase, d.closes_at) for d in result] == [("paper", utc(2027, 1, 17))]
     window = edition_timeline(edition).window(Phase.PAPER_SUBMISSION)
@@ -130,14 +132,14 @@ def test_deadlines_set_refreshes_an_edition_loaded_with_its_deadlines(chair: Any
     assert window.closes_at == utc(2027, 1, 17)
 
 
-def test_deadlines_set_forgets_the_cached_timeline(chair: Any) -> None:
+def test_deadlines_set_forgets_the_cached_timeline(admin_user: Any) -> None:
     edition = EditionFactory()
     DeadlineFactory(edition=edition, phase=Phase.PAPER_SUBMISSION, closes_at=utc(2027, 1, 17))
     assert edition_timeline(edition).is_open(Phase.PAPER_SUBMISSION, utc(2027, 1, 17))
     deadlines_set(
         edition=edition,
         windows={Phase.PAPER_SUBMISSION: PhaseWindowInput(None, utc(2027, 1, 16))},
-        by=chair,
+        by=admin_user,
     )
     assert not edition_timeline(edition).is_open(Phase.PAPER_SUBMISSION, utc(2027, 1, 17))
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from conferences.demo import make_paper_pdf
 from outbox.models import Mail
+from site_pages.demo import make_paper_pdf
 from submissions.models import Submission
 from tests.factories.accounts import PASSWORD
 

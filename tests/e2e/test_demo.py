@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from conferences.demo import DEMO_PASSWORD, seed_demo
+from site_pages.demo import DEMO_PASSWORD, seed_demo
 from tests.e2e.test_author_flow import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from committees.models import RoleKind
 from conferences.models import Deadline, Phase
-from conferences.notifications import announce_closed_phases
-from conferences.tasks import announce_phase_changes
 from outbox.models import Mail, MailStatus
-from outbox.services import MAX_ATTEMPTS, STALE_CLAIM, mail_queue, mail_queue_template, mail_send, mails_to_retry
+from outbox.sending import MAX_ATTEMPTS, STALE_CLAIM, mail_send, mails_to_retry
+from outbox.services import mail_queue, mail_queue_template
 from outbox.tasks import retry_unsent_mail
+from site_pages.notifications import announce_closed_phases
+from site_pages.tasks import announce_phase_changes
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import DeadlineFactory, EditionFactory
 

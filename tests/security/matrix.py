@@ -109,6 +109,9 @@ NOT_THE_CONFLICTED_CHAIR = {"conflicted_chair": FORBIDDEN}
 # their list); whoever does not bid may not use the route.
 NOT_FOR_CONFLICTED = {"pc_conflicted": HIDDEN}
 BAD_BID = {"level": 99}
+# The outbox's routes naming a held batch or mail: made on demand (see World.held_batch).
+HELD_BATCH = {"batch_id": "held_batch.pk"}
+HELD_MAIL = {"mail_id": "held_mail.pk"}
 
 
 def p_swapped_with_q(world: World) -> dict[str, Any]:
@@ -167,8 +170,11 @@ MATRIX: dict[str, Entry] = {
     "submissions:upload": page(POST=paper_p(AUTHORS, REDIRECTED, **AUTHORS_ONLY_ON_P)),  # no file attached
     "submissions:withdraw": page(GET=paper_p(SEES_PAPER, SHOWN), POST=paper_p(SEES_PAPER, REDIRECTED)),
     "submissions:restore": page(POST=paper_p(SEES_PAPER, REDIRECTED)),  # not withdrawn: a message
+    "submissions:desk_reject": page(  # no reason given: a message
+        POST=paper_p(frozenset({"chair"}), REDIRECTED, author=FORBIDDEN, coauthor=FORBIDDEN, conflicted_chair=FORBIDDEN)
+    ),
     "submissions:extension": page(
-        POST=paper_p(CHAIRS, REDIRECTED, body={"extended_until": "soon"}, author=FORBIDDEN, coauthor=FORBIDDEN)
+        POST=paper_p(CHAIRS, REDIRECTED, body={"phase": "paper", "until": "soon"}, author=FORBIDDEN, coauthor=FORBIDDEN)
     ),
     "submissions:conflicts": page(
         GET=paper_p(SEES_PAPER, SHOWN, **NOT_THE_CONFLICTED_CHAIR),
@@ -196,10 +202,36 @@ MATRIX: dict[str, Entry] = {
     # --- The action log (chairs) -------------------------------------------------------------
     "actionlog:log": page(GET=chairs_only()),
     "api:actions": api(GET=chairs_only()),
+    # --- The outbox (chairs): mail, held batches, the edition's templates ---------------------
+    "outbox:mail": page(GET=chairs_only()),
+    "outbox:batches": page(GET=chairs_only()),
+    "outbox:batch": page(HELD_BATCH, GET=chairs_only()),
+    "outbox:batch_release": page(HELD_BATCH, POST=chairs_only(REDIRECTED)),
+    "outbox:batch_cancel": page(HELD_BATCH, POST=chairs_only(REDIRECTED)),
+    "outbox:mail_edit": page(HELD_MAIL, GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"subject": ""})),
+    "outbox:mail_remove": page(HELD_MAIL, POST=chairs_only(REDIRECTED)),
+    "outbox:templates": page(GET=chairs_only()),
+    "outbox:template": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"subject": "{% if %}"})),
+    "outbox:template_reset": page(POST=chairs_only(REDIRECTED)),
+    "api:mail-list": api(GET=chairs_only()),
+    "api:mail-batch-list": api(GET=chairs_only()),
+    "api:mail-batch-detail": api(HELD_BATCH, GET=chairs_only()),
+    "api:mail-batch-release": api(HELD_BATCH, POST=chairs_only(SHOWN)),
+    "api:mail-batch-cancel": api(HELD_BATCH, POST=chairs_only(SHOWN)),
     # --- API: editions and the caller's account ---------------------------------------------
     "api:edition-list": api(GET=check(EVERYONE, SHOWN)),
     "api:edition-detail": api(GET=check(EVERYONE, SHOWN)),
     "api:edition-set-deadlines": api(PUT=chairs_only(API_INVALID, body=[{"phase": "never"}])),
+    "conferences:releases": page(GET=chairs_only(), POST=chairs_only(REDIRECTED, body={"kind": "never"})),
+    "api:edition-releases": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"kind": "never"})),
+    # Chairs' extensions of input deadlines, per paper or per person.
+    "api:extension-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"phase": "never"})),
+    "api:extension-detail": api(
+        {"pk": "extension.pk"},
+        GET=chairs_only(),
+        PATCH=chairs_only(API_INVALID, body={"until": "soon"}),
+        DELETE=chairs_only(API_DONE),
+    ),
     "api:edition-update-settings": api(PATCH=chairs_only(API_INVALID, body={"time_zone": "Nowhere/Void"})),
     "api:me": api(GET=check(SIGNED_IN, SHOWN), PATCH=check(SIGNED_IN, API_INVALID, body={"orcid": "bad"})),
     "api:tokens": api(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, API_INVALID, body={"name": ""})),
@@ -359,6 +391,8 @@ def url_kwargs(route: Route, entry: Entry, world: World) -> dict[str, Any]:
         "id": "1",
         "app_label": "submissions",
         "url": "no-such-page/",
+        "mail_app": "bidding",  # the outbox's template pages: a mail that exists
+        "mail_name": "few_bids",
     }
     values.update({param: operator.attrgetter(attribute)(world) for param, attribute in entry.params.items()})
     return {p: values[p] for p in route.params}

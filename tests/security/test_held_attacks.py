@@ -254,7 +254,7 @@ def test_a_paper_upload_page_and_api_follow_the_deadline_to_the_second(
 # --- Chair-only pages -----------------------------------------------------------------------
 
 CHAIR_PAGES = sorted(
-    route.key
+    (route.key, route)
     for route in walk()
     if "/chair/" in f"/{route.pattern}" and (entry := entry_for(route.key)) and "GET" in entry.methods
 )
@@ -264,11 +264,10 @@ CHAIR_PAGES = sorted(
 def test_chair_pages_refuse_everyone_else(world: World, role: str) -> None:
     assert len(CHAIR_PAGES) >= 8, CHAIR_PAGES
     client = _signed_in(world, role)
-    for name in CHAIR_PAGES:
-        kwargs = {"edition_slug": world.slug}
-        if name == "bidding:explain":
-            kwargs["number"] = str(world.paper.number)
-        response = client.get(reverse(name, kwargs=kwargs))
+    for name, route in CHAIR_PAGES:
+        entry = entry_for(name)
+        assert entry is not None
+        response = client.get(reverse(name, kwargs=url_kwargs(route, entry, world)))
         assert response.status_code in (403, 404), f"{name} as {role}: {response.status_code}"
         assert AUTHOR_EMAIL not in response.content.decode()
 
@@ -279,11 +278,15 @@ def test_chair_pages_refuse_everyone_else(world: World, role: str) -> None:
 def test_extra_fields_in_a_submission_patch_are_ignored(world: World) -> None:
     other = EditionFactory(slug="elsewhere2027")
     paper = Submission.objects.get(pk=world.paper.pk)
+    extensions_before = list(paper.extensions.values_list("phase", "until"))
     extra = {
         "number": 99,
         "edition": other.pk,
         "created_by": world.users["outsider"].pk,
         "withdrawn_at": "2020-01-01T00:00:00Z",
+        "state": "accepted",
+        "decision_released_at": "2020-01-01T00:00:00Z",
+        "status": "accepted",
         "extended_until": "2099-01-01T00:00:00Z",
         "title": "Only The Title Changes",
     }
@@ -292,8 +295,9 @@ def test_extra_fields_in_a_submission_patch_are_ignored(world: World) -> None:
     assert response.status_code == 200
     after = Submission.objects.get(pk=paper.pk)
     assert after.title == "Only The Title Changes"
-    unchanged = ("number", "edition_id", "created_by_id", "withdrawn_at", "extended_until")
+    unchanged = ("number", "edition_id", "created_by_id", "withdrawn_at", "state", "decision_released_at")
     assert [getattr(after, f) for f in unchanged] == [getattr(paper, f) for f in unchanged]
+    assert list(after.extensions.values_list("phase", "until")) == extensions_before
 
 
 def test_extra_fields_in_a_profile_patch_are_ignored(world: World) -> None:

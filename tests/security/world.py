@@ -22,8 +22,10 @@ from assignments.models import Assignment, AssignmentRun, AssignmentSource
 from bidding.models import Affinity, Bid
 from committees.models import Invitation, Role, RoleKind
 from conferences.models import Area, Deadline, Edition, Phase
+from outbox.models import Mail, MailBatch
+from outbox.services import mail_batch_create, mail_queue
 from submissions import services as submission_services
-from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionFile
+from submissions.models import Conflict, ConflictReason, ConflictSource, Extension, Submission, SubmissionFile
 from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
@@ -66,6 +68,7 @@ class World:
     other_assignment: Assignment  # pc_unassigned on Q, a draft: the swap partner of the first
     role: Role  # pc_unassigned's role: the one the committee routes act on
     api_token: Any  # the author's API token
+    extension: Extension | None = None  # P's camera-ready extension (no deadline here relies on it)
 
     def user(self, role: str) -> Any:
         return AnonymousUser() if role == "anonymous" else self.users[role]
@@ -80,6 +83,18 @@ class World:
         from submissions.author_links import not_an_author_token
 
         return not_an_author_token(self.paper, COAUTHOR_EMAIL)
+
+    @property
+    def held_batch(self) -> MailBatch:
+        """A held batch of one mail to P's author, made when a test asks for it (inside that
+        test's savepoint, so a release or a cancel never reaches the next test)."""
+        batch = mail_batch_create(edition=self.edition, name="Decision letters", by=self.users["chair"])
+        mail_queue(to_email=AUTHOR_EMAIL, subject="Your paper", body="Held.", batch=batch)
+        return batch
+
+    @property
+    def held_mail(self) -> Mail:
+        return self.held_batch.mails.get()
 
 
 def _open_phases(edition: Edition) -> None:
@@ -174,6 +189,24 @@ def build_world() -> World:
     run = AssignmentRun.objects.create(edition=edition, created_by=users["chair"])
     role = Role.objects.get(edition=edition, user=users["pc_unassigned"])
     api_token, _secret = api_token_create(user=author, name="matrix")
+    extension = Extension.objects.create(
+        edition=edition,
+        phase=Phase.CAMERA_READY,
+        until=timezone.now() + timedelta(days=30),
+        submission=paper,
+        granted_by=users["chair"],
+    )
     return World(
-        edition, users, paper, other_paper, paper_file, invitation, run, assignment, other_assignment, role, api_token
+        edition,
+        users,
+        paper,
+        other_paper,
+        paper_file,
+        invitation,
+        run,
+        assignment,
+        other_assignment,
+        role,
+        api_token,
+        extension=extension,
     )

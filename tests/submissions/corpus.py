@@ -27,7 +27,7 @@ A5_SIZE = A5
 @functools.cache
 def weasyprint_pdf(title: str = "Fast Sparse Attention Kernels", pages_of_text: int = 1) -> bytes:
     """WeasyPrint's output (cached: rendering takes a moment)."""
-    from conferences.demo import make_paper_pdf
+    from site_pages.demo import make_paper_pdf
 
     return make_paper_pdf(title, "We make attention fast on sparse hardware.", pages_of_text)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conferences.models import Deadline, Edition, Phase
+from submissions.services import extension_grant
 
 
 def deadline_of(edition: Edition, phase: Phase) -> datetime:
@@ -40,3 +41,12 @@ def author_rows(*rows: dict[str, Any], initial: int = 1, extra: int = 0, prefix:
                 continue
             data[f"{prefix}-{index}-{key}"] = "on" if value is True else value
     return data
+
+
+def extend(submission: Any, chair: Any, until: datetime | None, *phases: Phase, reason: str = "") -> None:
+    """A chair's extension (or, with ``until=None``, its removal) of this paper's deadlines
+    (the paper's by default), through the service."""
+    for phase in phases or (Phase.PAPER_SUBMISSION,):
+        extension_grant(
+            by=chair, edition=submission.edition, submission=submission, phase=phase, until=until, reason=reason
+        )

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences import notifications as phase_mail
 from conferences.models import Deadline, Edition, Phase
 from outbox.models import Mail
+from site_pages import notifications as phase_mail
 from submissions.author_links import not_an_author_token
 from submissions.models import AuthorDispute, AuthorNotice, Submission
 from submissions.services import AuthorInput, paper_upload, submission_register

@@ -25,7 +25,7 @@ PAGES: list[tuple[str, str, Any]] = [
     ("get", "withdraw/", None),
     ("post", "withdraw/", {}),
     ("post", "restore/", {}),
-    ("post", "extension/", {"extended_until": "2030-01-01T00:00:00"}),
+    ("post", "extension/", {"phase": "paper", "until": "2030-01-01T00:00:00"}),
     ("get", "conflicts/", None),
     ("post", "conflicts/", {"conflict": []}),
     ("post", "upload/paper/", {}),
@@ -111,6 +111,7 @@ def test_who_may_see_the_paper_still_gets_the_reason_for_what_they_may_not_do(
     assert edit.status_code == 403
     assert "Only the authors can change this submission." in edit.content.decode()
     client.force_login(author)
-    extension = client.post(f"/{SLUG}/submissions/{submission.number}/extension/", {"extended_until": "2030-01-01"})
+    body = {"phase": "paper", "until": "2030-01-01"}
+    extension = client.post(f"/{SLUG}/submissions/{submission.number}/extension/", body)
     assert extension.status_code == 403
     assert "Only the PC chairs can extend a deadline." in extension.content.decode()

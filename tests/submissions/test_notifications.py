@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conferences import notifications as phase_mail
 from conferences.models import Deadline, Edition, Phase
 from conferences.phases import in_aoe
 from outbox.models import Mail
+from site_pages import notifications as phase_mail
 from submissions import tasks
 from submissions.models import Submission, SubmissionFile
 from submissions.services import (
@@ -26,6 +26,7 @@ from submissions.services import (
     submission_withdraw,
     supplementary_upload,
 )
+from tests.factories.accounts import UserFactory
 from tests.factories.pdfs import make_pdf
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
 from tests.submissions import corpus
@@ -46,6 +47,14 @@ def contact_submission(submission: Submission) -> Submission:
     """The persona submission with its first author as the contact."""
     submission.authors.filter(position=1).update(is_contact=True)
     return submission
+
+
+@pytest.fixture
+def coauthor(contact_submission: Submission) -> Any:
+    """The account of the persona submission's second author, who is not a contact."""
+    user = UserFactory(email="coauthor@example.org")
+    contact_submission.authors.filter(position=2).update(user=user)
+    return user
 
 
 # --- Receipts ------------------------------------------------------------------------------
@@ -73,16 +82,16 @@ def test_an_accepted_upload_gets_a_receipt_with_title_times_and_sha256(
 
 
 def test_receipt_goes_to_contact_authors_and_the_uploader(
-    contact_submission: Submission, chair: Any, django_capture_on_commit_callbacks: Any
+    contact_submission: Submission, coauthor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """A co-author who is not a contact gets no receipt; a chair uploading for the authors
-    gets one as well."""
+    """A co-author who is not a contact gets no receipt, unless they uploaded the file."""
     AuthorFactory(submission=contact_submission, position=3, email="second-contact@example.org", is_contact=True)
+    AuthorFactory(submission=contact_submission, position=4, email="quiet@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        paper_upload(submission=contact_submission, content=make_pdf(), filename="p.pdf", by=chair)
+        paper_upload(submission=contact_submission, content=make_pdf(), filename="p.pdf", by=coauthor)
     assert [m.to_email for m in receipts()] == [
         "author@example.org",
-        "chair@example.org",
+        "coauthor@example.org",
         "second-contact@example.org",
     ]
 
@@ -124,15 +133,15 @@ def test_supplementary_material_gets_a_receipt_too(
 
 
 def test_the_receipt_task_run_twice_mails_once_per_recipient(
-    contact_submission: Submission, author: Any, chair: Any, django_capture_on_commit_callbacks: Any
+    contact_submission: Submission, author: Any, coauthor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        version = paper_upload(submission=contact_submission, content=make_pdf(), filename="p.pdf", by=chair)
+        version = paper_upload(submission=contact_submission, content=make_pdf(), filename="p.pdf", by=coauthor)
         tasks.send_upload_receipt.delay(version.pk)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_upload_receipt(version.pk) == 2
-    assert sorted(m.to_email for m in receipts()) == ["author@example.org", "chair@example.org"]
-    assert sorted(m.to[0] for m in mail.outbox) == ["author@example.org", "chair@example.org"]
+    assert sorted(m.to_email for m in receipts()) == ["author@example.org", "coauthor@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["author@example.org", "coauthor@example.org"]
 
 
 def test_each_version_gets_its_own_receipt(
@@ -253,10 +262,10 @@ def test_reminder_24_hours_before_goes_to_contacts_of_incomplete_submissions_onl
     edition: Edition, contact_submission: Submission, author: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     complete = SubmissionFactory(edition=edition, number=2)
-    AuthorFactory(submission=complete, email="done@example.org", is_contact=True)
+    AuthorFactory(submission=complete, email="done@example.org", is_contact=True, user=author)
     paper_upload(submission=complete, content=make_pdf(), filename="p.pdf", by=author)
     withdrawn = SubmissionFactory(edition=edition, number=3)
-    AuthorFactory(submission=withdrawn, email="gone@example.org", is_contact=True)
+    AuthorFactory(submission=withdrawn, email="gone@example.org", is_contact=True, user=author)
     submission_withdraw(submission=withdrawn, by=author)
     not_contact = SubmissionFactory(edition=edition, number=4)
     AuthorFactory(submission=not_contact, email="lead@example.org", is_contact=True)
@@ -301,7 +310,7 @@ def test_chairs_get_a_summary_with_counts_once_the_paper_deadline_passed(
     AuthorFactory(submission=ml, is_contact=True)
     both = SubmissionFactory(edition=edition, number=3, topic="both")
     AuthorFactory(submission=both, is_contact=True)
-    submission_withdraw(submission=both, by=author)
+    submission_withdraw(submission=both, by=chair)
 
     move(edition, Phase.PAPER_SUBMISSION, -timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):

@@ -26,12 +26,12 @@ from submissions.policy import (
     can_view_submission,
     can_withdraw_submission,
 )
-from submissions.services import extension_grant, submission_withdraw
+from submissions.services import submission_withdraw
 from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
 from tests.personas import others, persona_user
-from tests.submissions.helpers import deadline_of
+from tests.submissions.helpers import deadline_of, extend
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_nobody_registers_after_the_abstract_deadline(
     assert can_register_submission(user, edition, closes)
     verdict = can_register_submission(user, edition, closes + timedelta(seconds=1))
     assert not verdict
-    assert verdict.reason == "Abstract registration is closed for this edition."
+    assert verdict.reason.startswith("Abstract registration is closed for this edition. The abstract registration")
 
 
 def test_nobody_registers_without_an_abstract_deadline(outsider: Any) -> None:
@@ -224,7 +224,7 @@ def test_an_extension_reopens_changes_for_that_paper_to_the_second(
     submission: Submission, author: Any, chair: Any, rule: Any
 ) -> None:
     until = deadline_of(submission.edition, Phase.PAPER_SUBMISSION) + timedelta(hours=2)
-    extension_grant(submission=submission, until=until, by=chair)
+    extend(submission, chair, until)
     assert rule(author, submission, until)
     verdict = rule(author, submission, until + timedelta(seconds=1))
     assert not verdict

@@ -25,7 +25,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.pdfs import make_pdf
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
 from tests.submissions import corpus
-from tests.submissions.helpers import author_rows, deadline_of, move_deadline, upload
+from tests.submissions.helpers import author_rows, deadline_of, extend, move_deadline, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def file_url(file: SubmissionFile) -> str:
 def add_submission(edition: Edition, number: int, author: Any) -> Submission:
     """A submission with two authors and an accepted PDF, like the ones a chair lists."""
     submission = SubmissionFactory(edition=edition, number=number, title=f"Paper number {number}")
-    AuthorFactory(submission=submission, position=1, name=f"First Author {number}")
+    AuthorFactory(submission=submission, position=1, name=f"First Author {number}", user=author)
     AuthorFactory(submission=submission, position=2, name=f"Second Author {number}")
     paper_upload(submission=submission, content=make_pdf(number), filename="paper.pdf", by=author)
     return submission
@@ -264,7 +264,7 @@ def test_media_urls_serve_nothing(client: Any, stored_paper: SubmissionFile, aut
 
 def test_a_chair_downloads_any_paper_of_the_edition(client: Any, edition: Edition, author: Any, chair: Any) -> None:
     other = SubmissionFactory(edition=edition, number=5)
-    AuthorFactory(submission=other, email="someone@example.net")
+    AuthorFactory(submission=other, email="someone@example.net", user=author)
     version = paper_upload(submission=other, content=corpus.weasyprint_pdf(), filename="p.pdf", by=author)
     client.force_login(chair)
     status, content_type, body = download(client, file_url(version))
@@ -525,14 +525,14 @@ def test_a_chairs_extension_keeps_upload_open_for_that_paper_only(
     until = timezone.localtime(timezone.now() + timedelta(hours=2), edition.zone).replace(microsecond=0)
 
     client.force_login(chair)
-    response = client.post(extension_url(submission), {"extended_until": f"{until:%Y-%m-%dT%H:%M:%S}"}, follow=True)
+    body = {"phase": "paper", "until": f"{until:%Y-%m-%dT%H:%M:%S}", "reason": "Power cut"}
+    response = client.post(extension_url(submission), body, follow=True)
     assert "Extension saved." in response.content.decode()
-    submission.refresh_from_db()
-    assert submission.extended_until == until
+    assert [(e.phase, e.until, e.reason) for e in submission.extensions.all()] == [("paper", until, "Power cut")]
 
     client.force_login(author)
     detail = client.get(submission.get_absolute_url()).content.decode()
-    assert "This paper's upload deadline is extended until" in detail
+    assert "This paper's paper submission deadline is extended until" in detail
     assert 'id="upload-paper"' in detail
     assert client.post(upload_url(submission), {"file": upload("p.pdf", make_pdf())}).status_code == 302
     assert current_paper(submission) is not None
@@ -544,7 +544,7 @@ def test_an_extension_that_passed_closes_the_paper_to_the_second(
     client: Any, submission: Submission, author: Any, chair: Any
 ) -> None:
     move_deadline(submission.edition, Phase.PAPER_SUBMISSION, timezone.now() - timedelta(hours=1))
-    Submission.objects.filter(pk=submission.pk).update(extended_until=timezone.now() - timedelta(seconds=1))
+    extend(submission, chair, timezone.now() - timedelta(seconds=1))
     client.force_login(author)
     response = client.post(upload_url(submission), {"file": upload("p.pdf", make_pdf())})
     assert response.status_code == 403
@@ -553,27 +553,25 @@ def test_an_extension_that_passed_closes_the_paper_to_the_second(
 
 def test_authors_cannot_extend_their_own_deadline(client: Any, submission: Submission, author: Any) -> None:
     client.force_login(author)
-    response = client.post(extension_url(submission), {"extended_until": "2099-01-01T00:00:00"})
+    response = client.post(extension_url(submission), {"phase": "paper", "until": "2099-01-01T00:00:00"})
     assert response.status_code == 403
     assert "Only the PC chairs can extend a deadline." in response.content.decode()
-    submission.refresh_from_db()
-    assert submission.extended_until is None
+    assert not submission.extensions.exists()
 
 
 def test_an_unreadable_extension_is_refused_with_a_message(client: Any, submission: Submission, chair: Any) -> None:
     client.force_login(chair)
-    response = client.post(extension_url(submission), {"extended_until": "next tuesday"}, follow=True)
+    response = client.post(extension_url(submission), {"phase": "paper", "until": "next tuesday"}, follow=True)
     assert "Give a date and time, to the second." in response.content.decode()
-    submission.refresh_from_db()
-    assert submission.extended_until is None
+    assert not submission.extensions.exists()
 
 
-def test_an_empty_extension_removes_it(client: Any, submission: Submission, chair: Any) -> None:
-    Submission.objects.filter(pk=submission.pk).update(extended_until=timezone.now())
+def test_an_empty_extension_removes_it_for_that_phase_only(client: Any, submission: Submission, chair: Any) -> None:
+    extend(submission, chair, timezone.now(), Phase.PAPER_SUBMISSION, Phase.SUPPLEMENTARY_MATERIAL)
     client.force_login(chair)
-    client.post(extension_url(submission), {"extended_until": ""})
-    submission.refresh_from_db()
-    assert submission.extended_until is None
+    response = client.post(extension_url(submission), {"phase": "paper", "until": ""}, follow=True)
+    assert "Extension removed." in response.content.decode()
+    assert list(submission.extensions.values_list("phase", flat=True)) == ["supplementary"]
 
 
 # --- Withdraw and restore --------------------------------------------------------------------
@@ -827,13 +825,13 @@ def pc_conflicts_url(edition: Edition) -> str:
 
 
 def test_pc_members_see_titles_and_abstracts_but_no_author(
-    client: Any, edition: Edition, submission: Submission, author: Any, pc_systems: Any
+    client: Any, edition: Edition, submission: Submission, author: Any, chair: Any, pc_systems: Any
 ) -> None:
     Submission.objects.filter(pk=submission.pk).update(abstract="We sparsify attention heads.")
     AuthorFactory(submission=submission, position=3, name="Third Writer", email="third@uni.example.edu")
     submission.authors.update(affiliation="Secret Lab")
     gone = SubmissionFactory(edition=edition, number=2, title="A Withdrawn Paper")
-    submission_withdraw(submission=gone, by=author)
+    submission_withdraw(submission=gone, by=chair)
 
     client.force_login(pc_systems)
     response = client.get(pc_conflicts_url(edition))
@@ -923,10 +921,10 @@ def chair_list(edition: Edition, submission: Submission, stored_paper: Submissio
     ml = SubmissionFactory(edition=edition, number=2, title="Learned Optimizers", topic="ml", keywords="meta")
     AuthorFactory(submission=ml, position=1, name="Mia Learner", email="mia@example.net")
     both = SubmissionFactory(edition=edition, number=3, title="Kernels That Learn", topic="both")
-    AuthorFactory(submission=both, position=1, name="Kai Both", email="kai@example.net")
+    AuthorFactory(submission=both, position=1, name="Kai Both", email="kai@example.net", user=author)
     paper_upload(submission=both, content=corpus.reportlab_pdf(), filename="p.pdf", by=author)
     gone = SubmissionFactory(edition=edition, number=4, title="Withdrawn Idea", topic="systems")
-    AuthorFactory(submission=gone, position=1, name="Wes Gone", email="wes@example.net")
+    AuthorFactory(submission=gone, position=1, name="Wes Gone", email="wes@example.net", user=author)
     submission_withdraw(submission=gone, by=author)
     return edition
 

@@ -11,7 +11,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assignments.instance import edition_instance
-from committees.assignment import save_instance
+from assignments.solver import save_instance
 from conferences.models import Edition
 
 

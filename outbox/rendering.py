@@ -1,0 +1,156 @@
+"""Which words a mail is made of: the edition's own template (:class:`MailTemplate`) when the
+chairs wrote one, else the files ``<key>_subject.txt`` and ``<key>_body.txt`` of the app that
+sends it.
+
+An edition's templates are rendered by a sandboxed engine: no loaders (no ``include`` or
+``extends`` of files), only the built-in tags and filters plus ``tz``, no ``debug``, plain
+text (nothing escaped), and lookups of anything called a password, secret or token are refused
+when the template is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, Library, TemplateSyntaxError, defaultfilters, defaulttags
+from django.template.loader import get_template
+from django.template.utils import get_app_template_dirs
+from django.utils import timezone
+
+from conferences.models import Edition
+from outbox.models import MailTemplate
+
+log = logging.getLogger(__name__)
+
+SUBJECT, BODY = "_subject.txt", "_body.txt"
+FORBIDDEN_TAGS = frozenset({"debug", "load", "include", "extends", "block"})
+SECRET_WORDS = re.compile(r"(\{\{|\{%)[^}]*?(password|secret|token)", re.IGNORECASE)
+
+
+@cache
+def sandbox() -> Engine:
+    """The engine for templates the chairs write: built-ins and ``tz`` only."""
+    engine = Engine(loaders=[], libraries={"tz": "django.templatetags.tz"}, autoescape=False)
+    tags = Library()
+    tags.tags = {name: tag for name, tag in defaulttags.register.tags.items() if name not in FORBIDDEN_TAGS}
+    tags.tags["load"] = _load_tz_only
+    tags.filters = dict(defaultfilters.register.filters)
+    engine.template_builtins = [tags]
+    return engine
+
+
+def _load_tz_only(parser: Any, token: Any) -> Any:
+    """``{% load tz %}`` (the file templates use it); any other library is refused."""
+    names = token.split_contents()[1:]
+    if names != ["tz"]:
+        raise TemplateSyntaxError("Only {% load tz %} is available in mail templates.")
+    return defaulttags.load(parser, token)
+
+
+def template_keys() -> list[str]:
+    """Every mail the code can send, as ``<app>/mail/<name>``, found in the template folders."""
+    folders = [Path(d) for d in get_app_template_dirs("templates")]
+    backends: list[dict[str, Any]] = settings.TEMPLATES
+    folders += [Path(d) for backend in backends for d in backend.get("DIRS", [])]
+    keys = set()
+    for folder in folders:
+        for subject in folder.glob(f"*/mail/*{SUBJECT}"):
+            if subject.with_name(subject.name.replace(SUBJECT, BODY)).exists():
+                keys.add(str(subject.relative_to(folder))[: -len(SUBJECT)])
+    return sorted(keys)
+
+
+def default_text(key: str) -> tuple[str, str]:
+    """The subject and body templates of ``key`` as the files have them."""
+    return (
+        get_template(key + SUBJECT).template.source,  # type: ignore[attr-defined]
+        get_template(key + BODY).template.source,  # type: ignore[attr-defined]
+    )
+
+
+def _render_file(name: str, context: dict[str, Any]) -> str:
+    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+
+
+def _render_text(text: str, context: dict[str, Any]) -> str:
+    return sandbox().from_string(text).render(Context(context, autoescape=False))
+
+
+def one_line(subject: str) -> str:
+    return " ".join(subject.split())
+
+
+def render_mail(key: str, context: dict[str, Any], edition: Edition | None = None) -> tuple[str, str]:
+    """The subject (on one line) and body of mail ``key``, in the edition's wording if it has one.
+    An edition template that fails at sending time falls back to the file, with a warning."""
+    own = MailTemplate.objects.filter(edition=edition, key=key).first() if edition is not None else None
+    if own is not None:
+        try:
+            return one_line(_render_text(own.subject, context)), _render_text(own.body, context)
+        except Exception:
+            log.exception("The %s template of %s failed; the default was used", key, edition)
+    return one_line(_render_file(key + SUBJECT, context)), _render_file(key + BODY, context)
+
+
+def render_checked(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Render a template a chair wrote, or refuse it with the reason (a ValidationError)."""
+    errors: dict[str, str] = {}
+    rendered: dict[str, str] = {}
+    for field, text in (("subject", subject), ("body", body)):
+        if SECRET_WORDS.search(text):
+            errors[field] = "Mail templates may not show passwords, secrets or tokens."
+            continue
+        try:
+            rendered[field] = _render_text(text, context)
+        except Exception as error:
+            errors[field] = f"This template cannot be rendered: {error}"
+    if errors:
+        raise ValidationError(errors)
+    return one_line(rendered["subject"]), rendered["body"]
+
+
+def sample_context(edition: Edition) -> dict[str, Any]:
+    """Made-up values for every name the mail templates use, to preview a template."""
+    now = timezone.now()
+    paper = {
+        "number": 42,
+        "title": "An Example Paper on Sparse Kernels",
+        "get_absolute_url": "/example/42/",
+        "state_reason": "The paper is over the page limit.",
+    }
+    person = {"display_name": "Ada Example", "name": "Ada Example", "email": "ada@example.org"}
+    return {
+        "edition": edition,
+        "site_url": settings.SITE_URL,
+        "url": f"{settings.SITE_URL}/example-link/",
+        "moment": "1 June 2027, 23:59 AoE",
+        "deadline": {"get_phase_display": "Paper submission"},
+        "counts": {"registered": 120, "with_paper": 100, "abstract_only": 20, "withdrawn": 3, "with_warnings": 4},
+        "submission": paper,
+        "papers": [paper, {**paper, "number": 43, "title": "Another Example Paper"}],
+        "reviewer": person,
+        "kind": {"task": "review"},
+        "author": person,
+        "member": {"user": person, "total": 3, "wanted": 10},
+        "invitation": {
+            "name": "Ada Example",
+            "get_kind_display": "PC member",
+            "area": "systems",
+            "get_area_display": "Systems",
+            "max_load": 8,
+        },
+        "reminder_round": 0,
+        "sent_on": now,
+        "dispute": {"email": "ada@example.org"},
+        "reported_utc": "1 June 2027, 12:00 UTC",
+        "not_an_author_url": f"{settings.SITE_URL}/example-not-an-author/",
+        "version": {"get_kind_display": "Paper", "sha256": "0" * 64, "page_count": 10, "warning_count": 0},
+        "uploaded_utc": "1 June 2027, 12:00 UTC",
+        "uploaded_aoe": "1 June 2027, 00:00 AoE",
+    }

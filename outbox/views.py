@@ -1,0 +1,204 @@
+"""The chairs' outbox pages: every mail of the edition with its delivery status, held batches to
+read, edit and release, and the edition's own mail templates. Each page checks
+``can_manage_mail`` and leaves the change to a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.typing import AuthenticatedHttpRequest
+from conferences.models import Edition
+from conferences.scoping import edition_view
+from mlsys_conf.policy import require
+from outbox import services
+from outbox.forms import MailEditForm, MailFilterForm, MailTemplateForm
+from outbox.models import Mail, MailBatch, MailTemplate
+from outbox.policy import can_manage_mail
+from outbox.rendering import default_text, render_checked, sample_context, template_keys
+from outbox.selectors import batch_mails, batches_of, mails_of
+
+PAGE_SIZE = 100
+
+
+def filtered_mails(edition: Edition, query: Any) -> tuple[MailFilterForm, Any]:
+    form = MailFilterForm(query or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    mails = mails_of(
+        edition, status=filters.get("status") or "", to=filters.get("to") or "", batch_id=filters.get("batch")
+    )
+    return form, mails
+
+
+@login_required
+@edition_view
+def mail_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    form, mails = filtered_mails(edition, request.GET)
+    page = Paginator(mails, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outbox/mail_list.html", {"form": form, "page": page})
+
+
+@login_required
+@edition_view
+def batch_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    return render(request, "outbox/batch_list.html", {"batches": batches_of(edition)})
+
+
+def _batch(edition: Edition, batch_id: int) -> MailBatch:
+    return get_object_or_404(MailBatch, pk=batch_id, edition=edition)
+
+
+def _mail(edition: Edition, mail_id: int) -> Mail:
+    return get_object_or_404(Mail.objects.select_related("batch"), pk=mail_id, edition=edition)
+
+
+@login_required
+@edition_view
+def batch_detail(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    batch = _batch(edition, batch_id)
+    return render(request, "outbox/batch.html", {"batch": batch, "mails": batch_mails(batch)})
+
+
+def _report(request: AuthenticatedHttpRequest, change: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    """Make the change and say how it went: the service's reason when it refuses."""
+    try:
+        result = change()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done(result))
+
+
+def _settle(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int, *, release: bool) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    batch = _batch(edition, batch_id)
+    settle = services.mail_batch_release if release else services.mail_batch_cancel
+    outcome = "are being sent" if release else "will not be sent"
+    _report(
+        request,
+        lambda: settle(batch=batch, by=request.user),
+        lambda count: f"{batch.name}: {count} mail{'s' if count != 1 else ''} {outcome}.",
+    )
+    return redirect("outbox:batch", edition_slug=edition.slug, batch_id=batch.pk)
+
+
+@require_POST
+@login_required
+@edition_view
+def batch_release(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
+    return _settle(request, edition, batch_id, release=True)
+
+
+@require_POST
+@login_required
+@edition_view
+def batch_cancel(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
+    return _settle(request, edition, batch_id, release=False)
+
+
+@login_required
+@edition_view
+def mail_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    mail = _mail(edition, mail_id)
+    form = MailEditForm(request.POST or None, initial={"subject": mail.subject, "body": mail.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mail_edit(mail=mail, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The mail to {mail.to_email} is changed.")
+            return redirect("outbox:batch", edition_slug=edition.slug, batch_id=mail.batch_id)
+    status = 400 if form.errors else 200
+    return render(request, "outbox/mail_edit.html", {"mail": mail, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+@edition_view
+def mail_remove(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    mail = _mail(edition, mail_id)
+    _report(
+        request,
+        lambda: services.mail_remove(mail=mail, by=request.user),
+        lambda _mail: f"The mail to {mail.to_email} is taken out of the batch.",
+    )
+    if mail.batch_id is None:
+        return redirect("outbox:mail", edition_slug=edition.slug)
+    return redirect("outbox:batch", edition_slug=edition.slug, batch_id=mail.batch_id)
+
+
+@login_required
+@edition_view
+def template_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    own = set(MailTemplate.objects.filter(edition=edition).values_list("key", flat=True))
+    keys = [(key, *key.split("/mail/"), key in own) for key in template_keys()]
+    return render(request, "outbox/template_list.html", {"keys": keys})
+
+
+def _template_key(mail_app: str, mail_name: str) -> str:
+    key = f"{mail_app}/mail/{mail_name}"
+    if key not in template_keys():
+        raise Http404
+    return key
+
+
+@login_required
+@edition_view
+def template_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_app: str, mail_name: str) -> HttpResponse:
+    """Show the default and the edition's wording of one mail with a preview; "Preview" renders
+    what is typed, "Save" stores it (refused with the error when it does not render)."""
+    require(can_manage_mail(request.user, edition))
+    key = _template_key(mail_app, mail_name)
+    default_subject, default_body = default_text(key)
+    own = MailTemplate.objects.filter(edition=edition, key=key).first()
+    current = {"subject": own.subject, "body": own.body} if own else {"subject": default_subject, "body": default_body}
+    form = MailTemplateForm(request.POST or None, initial=current)
+    preview: tuple[str, str] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "save" in request.POST:
+                services.mail_template_save(edition=edition, key=key, by=request.user, **form.cleaned_data)
+                messages.success(request, f"{edition.name} now uses its own wording of this mail.")
+                return redirect("outbox:template", edition_slug=edition.slug, mail_app=mail_app, mail_name=mail_name)
+            preview = render_checked(form.cleaned_data["subject"], form.cleaned_data["body"], sample_context(edition))
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_bound:  # the wording in use, with made-up values
+        preview = render_checked(current["subject"], current["body"], sample_context(edition))
+    context = {
+        "key": key,
+        "mail_app": mail_app,
+        "mail_name": mail_name,
+        "own": own,
+        "form": form,
+        "preview": preview,
+        "default_subject": default_subject,
+        "default_body": default_body,
+    }
+    return render(request, "outbox/template_edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+@edition_view
+def template_reset(request: AuthenticatedHttpRequest, edition: Edition, mail_app: str, mail_name: str) -> HttpResponse:
+    require(can_manage_mail(request.user, edition))
+    key = _template_key(mail_app, mail_name)
+    if services.mail_template_reset(edition=edition, key=key, by=request.user):
+        messages.success(request, "This mail is back to its default wording.")
+    return redirect("outbox:template", edition_slug=edition.slug, mail_app=mail_app, mail_name=mail_name)

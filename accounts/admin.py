@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
 from accounts.models import User
+from accounts.services import PERSON_FIELDS, RESEARCH_FIELDS
 
 
 @admin.register(User)
@@ -22,32 +23,8 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "first_name", "last_name", "affiliation", "keywords")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (
-            "Person",
-            {
-                "fields": (
-                    "first_name",
-                    "last_name",
-                    "affiliation",
-                    "country",
-                    "institutional_domains",
-                )
-            },
-        ),
-        (
-            "Research",
-            {
-                "fields": (
-                    "expertise",
-                    "keywords",
-                    "orcid",
-                    "dblp_url",
-                    "semantic_scholar_url",
-                    "homepage",
-                    "publications",
-                )
-            },
-        ),
+        ("Person", {"fields": PERSON_FIELDS}),
+        ("Research", {"fields": RESEARCH_FIELDS}),
         (
             "Permissions",
             {

@@ -16,12 +16,8 @@ from accounts.signals import conflict_facts_changed
 
 log = logging.getLogger(__name__)
 
-PROFILE_FIELDS = (  # in the order the profile form shows them
-    "first_name",
-    "last_name",
-    "affiliation",
-    "country",
-    "institutional_domains",
+PERSON_FIELDS = ("first_name", "last_name", "affiliation", "country", "institutional_domains")
+RESEARCH_FIELDS = (
     "expertise",
     "keywords",
     "orcid",
@@ -30,6 +26,7 @@ PROFILE_FIELDS = (  # in the order the profile form shows them
     "homepage",
     "publications",
 )
+PROFILE_FIELDS = PERSON_FIELDS + RESEARCH_FIELDS  # in the order the profile form shows them
 
 
 CONFLICT_FIELDS = frozenset({"affiliation", "institutional_domains"})

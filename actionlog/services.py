@@ -58,6 +58,29 @@ def record_action(
     return entry
 
 
+def record_paper_action(
+    paper: Any,
+    *,
+    actor: Any,
+    action: str,
+    person: Any = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    note: str = "",
+) -> Action:
+    """Log ``action`` on a submission (``paper``: anything with ``edition`` and ``pk``), filed
+    under that paper so chairs find it on the paper's log."""
+    return record_action(
+        edition=paper.edition,
+        actor=actor,
+        action=action,
+        target=paper,
+        paper_id=paper.pk,
+        person=person,
+        changes=changes,
+        note=note,
+    )
+
+
 _pending: ContextVar[list[Action] | None] = ContextVar("actionlog_pending", default=None)
 
 

@@ -24,36 +24,26 @@ from mlsys_conf.api import policy_permission
 from submissions.models import Submission
 from submissions.selectors import conflicted_paper_ids
 
+RUN_INPUT_FIELDS = ("fair", "bid_weight")  # what a chair chooses when starting a run
+RUN_OUTPUT_FIELDS = (
+    "id",
+    "status",
+    "progress",
+    "stage",
+    "objective",
+    "proven_optimal",
+    "solve_seconds",
+    "message",
+    "created_at",
+    "finished_at",
+)
+
 
 class RunSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssignmentRun
-        fields = (
-            "id",
-            "status",
-            "progress",
-            "stage",
-            "fair",
-            "bid_weight",
-            "objective",
-            "proven_optimal",
-            "solve_seconds",
-            "message",
-            "created_at",
-            "finished_at",
-        )
-        read_only_fields = (
-            "id",
-            "status",
-            "progress",
-            "stage",
-            "objective",
-            "proven_optimal",
-            "solve_seconds",
-            "message",
-            "created_at",
-            "finished_at",
-        )
+        fields = RUN_OUTPUT_FIELDS + RUN_INPUT_FIELDS
+        read_only_fields = RUN_OUTPUT_FIELDS
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from committees.models import Role, RoleKind
-from conferences.models import Edition
+from conferences.models import Edition, Role
+from conferences.roles import RoleKind
 
 
 class RunForm(forms.Form):

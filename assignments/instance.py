@@ -15,8 +15,8 @@ from assignments.models import AssignmentSource
 from assignments.selectors import reviews_of
 from assignments.solver import ML, SYSTEMS, AssignmentProblem
 from bidding.models import Affinity, Bid
-from committees.models import Role, RoleKind
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from submissions.models import Conflict, Submission
 
 AREA_INDEX = {Area.SYSTEMS: SYSTEMS, Area.ML: ML}
@@ -47,9 +47,7 @@ def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionIns
     conflicts (declared, automatic and the chairs' forbidden pairs) and pins (review
     assignments made by hand or already committed)."""
     submissions = list(
-        Submission.objects.filter(edition=edition).active()
-        .order_by("number")
-        .values_list("pk", "number")
+        Submission.objects.filter(edition=edition).active().order_by("number").values_list("pk", "number")
     )
     roles = sorted(
         Role.objects.filter(edition=edition, kind=RoleKind.PC_MEMBER).select_related("user"),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from committees.models import RoleKind
 from conferences.models import Edition
+from conferences.roles import RoleKind
 from submissions.models import Submission
 
 

@@ -10,9 +10,7 @@ from conferences.models import Edition
 from outbox.services import mail_queue_template
 
 
-def reviewers_of_committed(
-    edition_id: int, user_ids: list[int], stamp: int, kind: str = AssignmentKind.REVIEW
-) -> int:
+def reviewers_of_committed(edition_id: int, user_ids: list[int], stamp: int, kind: str = AssignmentKind.REVIEW) -> int:
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None:
         return 0

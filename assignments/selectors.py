@@ -14,9 +14,9 @@ from django.db.models import F, QuerySet
 
 from assignments.models import Assignment, AssignmentKind
 from bidding.models import Affinity
-from committees.models import Role, RoleKind
 from conferences.access import Facts
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from submissions.models import ACTIVE_STATES, Conflict, Submission
 
 HISTOGRAM_BINS = 10
@@ -110,14 +110,10 @@ def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()
     out of every row, load, histogram and warning."""
     roles = _pc_areas(edition)
     submissions = list(
-        Submission.objects.filter(edition=edition).active()
-        .exclude(pk__in=without_papers)
-        .order_by("number")
+        Submission.objects.filter(edition=edition).active().exclude(pk__in=without_papers).order_by("number")
     )
     assignments = list(
-        reviews_of(edition)
-        .exclude(submission_id__in=without_papers)
-        .select_related("user", "submission")
+        reviews_of(edition).exclude(submission_id__in=without_papers).select_related("user", "submission")
     )
     affinity = {
         (s, u): score

@@ -26,9 +26,8 @@ from assignments.models import Assignment, AssignmentKind, AssignmentRun, Assign
 from assignments.policy import can_assign_paper, can_manage_assignments
 from assignments.selectors import assignment_warnings
 from assignments.solver import Infeasible, solve
-from committees.models import Role
 from conferences.access import forget_access
-from conferences.models import Edition
+from conferences.models import Edition, Role
 from mlsys_conf.policy import require
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from submissions.selectors import conflicted_paper_ids

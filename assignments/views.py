@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from assignments.policy import can_manage_assignments
 from assignments.selectors import assignment_preview
 from conferences.models import Edition
 from conferences.scoping import edition_view
+from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from submissions.selectors import conflicted_paper_ids
 from submissions.services import conflicts_refresh_edition
@@ -63,11 +63,8 @@ def run_start(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
     if not form.is_valid():
         messages.error(request, "The bid weight must be a number between 0 and 10.")
         return _back(edition)
-    try:
+    with refusal_as_message(request):
         run = services.run_start(edition=edition, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.info(request, f"Solver run {run.pk} started.")
     return _back(edition)
 
@@ -85,11 +82,8 @@ def assignment_add(request: AuthenticatedHttpRequest, edition: Edition) -> HttpR
     if submission is None:
         messages.error(request, f"There is no paper #{form.cleaned_data['number']}.")
         return _back(edition)
-    try:
+    with refusal_as_message(request):
         change = services.assignment_add(submission=submission, user=form.cleaned_data["user"].user, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         _report(request, change, f"Assigned #{submission.number}.")
     return _back(edition)
 
@@ -120,11 +114,8 @@ def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> Http
     pair = [
         get_object_or_404(_manageable(request.user, edition), pk=request.POST.get(k) or 0) for k in ("first", "second")
     ]
-    try:
+    with refusal_as_message(request):
         change = services.assignment_swap(first=pair[0], second=pair[1], by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         _report(request, change, "Swapped.")
     return _back(edition)
 

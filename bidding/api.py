@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from bidding import selectors, services
 from bidding.models import BidLevel
-from committees.models import RoleKind
 from conferences.models import Area, Topic
+from conferences.roles import RoleKind
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
 from mlsys_conf.limits import FILTER_MAX_CHARS, SEARCH_MAX_WORDS, search_serializer_field

@@ -17,9 +17,9 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Concat
 
 from bidding.models import Affinity, Bid, BidLevel
-from committees.models import Role, RoleKind
 from conferences.access import access_of
-from conferences.models import Area, Edition, Phase, Topic
+from conferences.models import Area, Edition, Phase, Role, Topic
+from conferences.roles import RoleKind
 from conferences.selectors import phase_is_open
 from mlsys_conf.limits import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_words
 from submissions.models import ACTIVE_STATES, Conflict, Submission
@@ -152,17 +152,20 @@ def bids_wanted(load: int, biddable: int) -> int:
 
 
 @dataclass(frozen=True)
-class MemberBids:
+class MemberRow:
+    """A line about one committee member in the chairs' tables."""
+
     role: Role
-    by_level: tuple[int, ...]  # counts in the order of LEVELS
-    conflicts: int
-    has_profile: bool
-    load: int
-    wanted: int
 
     @property
     def user(self) -> Any:
         return self.role.user
+
+
+class BidTotals:
+    """Sums over ``by_level``: bid counts in the order of LEVELS, the two positive levels first."""
+
+    by_level: tuple[int, ...]
 
     @property
     def total(self) -> int:
@@ -171,6 +174,15 @@ class MemberBids:
     @property
     def positive(self) -> int:
         return self.by_level[0] + self.by_level[1]
+
+
+@dataclass(frozen=True)
+class MemberBids(MemberRow, BidTotals):
+    by_level: tuple[int, ...]
+    conflicts: int
+    has_profile: bool
+    load: int
+    wanted: int
 
     @property
     def few(self) -> bool:
@@ -178,20 +190,12 @@ class MemberBids:
 
 
 @dataclass(frozen=True)
-class PaperBids:
+class PaperBids(BidTotals):
     submission: Submission
     by_level: tuple[int, ...]
     positive_by_area: dict[str, int]
     needed_by_area: dict[str, int]
     conflicts: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_level)
-
-    @property
-    def positive(self) -> int:
-        return self.by_level[0] + self.by_level[1]
 
     @property
     def areas(self) -> list[tuple[str, int, int]]:
@@ -323,17 +327,12 @@ def affinity_status(edition: Edition) -> AffinityStatus:
 
 
 @dataclass(frozen=True)
-class MemberAffinity:
-    role: Role
+class MemberAffinity(MemberRow):
     score: float | None
     top_terms: list[tuple[str, float]]
     bid_level: int | None
     conflicted: bool
     has_profile: bool
-
-    @property
-    def user(self) -> Any:
-        return self.role.user
 
     @property
     def bid_label(self) -> str:

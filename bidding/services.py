@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actionlog.services import record_action
+from actionlog.services import record_action, record_paper_action
 from bidding import affinity, tasks
 from bidding.models import Affinity, Bid, BidLevel
 from bidding.policy import can_bid_on_paper, can_compute_affinities
@@ -38,15 +38,8 @@ UPSERT_BATCH = 2000
 def _record_bid(submission: Submission, user: Any, before: int | None, after: int | None, note: str = "") -> None:
     if before == after:
         return
-    record_action(
-        edition=submission.edition,
-        actor=user,
-        action="bid.cleared" if after is None else "bid.changed",
-        target=submission,
-        paper_id=submission.pk,
-        changes={"level": (before, after)},
-        note=note,
-    )
+    action = "bid.cleared" if after is None else "bid.changed"
+    record_paper_action(submission, actor=user, action=action, changes={"level": (before, after)}, note=note)
 
 
 def _level_of(submission: Submission, user: Any) -> int | None:

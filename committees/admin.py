@@ -3,7 +3,8 @@ through the services, which check who may and log it."""
 
 from django.contrib import admin
 
-from committees.models import Invitation, Role
+from committees.models import Invitation
+from conferences.models import Role
 from mlsys_conf.admin import ReadOnlyAdminMixin
 
 

@@ -21,9 +21,10 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from committees import selectors, services
-from committees.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.selectors import committee_of
-from conferences.models import Area
+from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area, Role
+from conferences.roles import RoleKind
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
 from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
@@ -55,17 +56,17 @@ class RoleLoadSerializer(serializers.Serializer):
     min_load = _load_field("Fewest papers this member reviews; null: the edition's default.")
 
 
-class RoleViewSet(
-    EditionScopedAPIMixin,
-    mixins.ListModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class CommitteeChairsViewSet(EditionScopedAPIMixin, viewsets.GenericViewSet):
+    """The committee's rows of one edition, by numeric id, for those who manage the committee."""
+
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
+    permission_classes = (policy_permission("can_manage_committee"),)
+
+
+class RoleViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, CommitteeChairsViewSet):
     """The committee of an edition: PC chairs, PC members by half, area chairs, AE."""
 
     serializer_class = RoleSerializer
-    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
-    permission_classes = (policy_permission("can_manage_committee"),)
 
     def get_queryset(self) -> QuerySet[Role]:
         if self.is_schema_generation:
@@ -149,18 +150,11 @@ class InvitationSendSerializer(serializers.Serializer):
         return attrs
 
 
-class InvitationViewSet(
-    EditionScopedAPIMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommitteeChairsViewSet):
     """Invitations of an edition: unanswered first. Sending again re-opens a declined or
     withdrawn one with a fresh link."""
 
     serializer_class = InvitationSerializer
-    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, not a 500
-    permission_classes = (policy_permission("can_manage_committee"),)
 
     def get_queryset(self) -> QuerySet[Invitation]:
         if self.is_schema_generation:

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from committees.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, RoleKind
-from conferences.models import Area
+from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area
+from conferences.roles import RoleKind
 from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
 
 AREA_CHOICES = [("", "—"), *Area.choices]

@@ -1,67 +1,17 @@
-"""Roles people hold in one edition (chairs, the PC's Systems or ML half, the AE committee) and
-the invitations that lead to them. What each kind of role means is ``conferences.roles.RoleKind``.
-
-Authors hold no role: they are authors through the authorship of a submission.
+"""The invitations that lead to a role in one edition (chairs, the PC's Systems or ML half, the AE
+committee). The roles themselves are core (``conferences.models.Role``); what each kind of role
+means is ``conferences.roles.RoleKind``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
-from conferences.models import Area, Edition
+from conferences.models import AREA_REQUIRED, LOAD_VALIDATORS, ROLES_WITH_AREA, Area, Edition
 from conferences.roles import RoleKind
-
-# Roles that belong to one half of the PC and so must name it.
-ROLES_WITH_AREA = RoleKind.where("has_area")
-
-# The same words wherever a PC role lacks its half (model, forms, services, API).
-AREA_REQUIRED = "PC members and area chairs belong to the Systems or the ML half."
-# A load is a number of papers; empty means the edition's default.
-MAX_LOAD = 500
-LOAD_VALIDATORS = [MaxValueValidator(MAX_LOAD, f"A load is at most {MAX_LOAD} papers.")]
-
-
-class Role(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField(max_length=20, choices=RoleKind.choices)
-    area = models.CharField(max_length=10, choices=Area.choices, blank=True)
-    max_load = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=LOAD_VALIDATORS,
-        help_text="Most papers this member reviews; empty: the edition's default.",
-    )
-    min_load = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=LOAD_VALIDATORS,
-        help_text="Fewest papers this member reviews; empty: the edition's default.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("edition", "kind", "user__last_name")
-        constraints = [
-            models.UniqueConstraint(fields=("edition", "user", "kind"), name="one_role_of_a_kind_per_person"),
-            models.CheckConstraint(
-                condition=~models.Q(kind__in=sorted(k.value for k in ROLES_WITH_AREA)) | ~models.Q(area=""),
-                name="pc_roles_name_their_area",
-            ),
-        ]
-        indexes = [models.Index(fields=("edition", "kind"))]
-
-    def __str__(self) -> str:
-        area = f" ({self.get_area_display()})" if self.area else ""
-        return f"{self.user} — {self.get_kind_display()}{area}, {self.edition.slug}"
-
-    def clean(self) -> None:
-        if self.kind in ROLES_WITH_AREA and not self.area:
-            raise ValidationError({"area": AREA_REQUIRED})
 
 
 class InvitationStatus(models.TextChoices):

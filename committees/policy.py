@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import dateformat, timezone
 
 from committees.models import Invitation, InvitationStatus
+from conferences.access import is_on_ae, is_on_pc, is_pc_chair
 from conferences.models import Edition
-from conferences.roles import is_on_ae, is_on_pc, is_pc_chair
 from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
 
 

@@ -1,4 +1,4 @@
-"""Read queries about committees, and the role facts of the Access object (:func:`role_facts`)."""
+"""Read queries about committees: who holds which role, the balance of the halves, invitations."""
 
 from __future__ import annotations
 
@@ -10,16 +10,10 @@ from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
-from conferences.access import Facts
-from conferences.models import Area, Edition
-from conferences.roles import kinds_held
-
-
-def role_facts(user: Any, edition: Edition) -> Facts:
-    """The Access facts committees own (one query): the user's roles, and whether they chair."""
-    kinds = frozenset(Role.objects.filter(edition=edition, user=user).values_list("kind", flat=True))
-    return {"roles": kinds, "chairs": any(RoleKind(kind).is_chair for kind in kinds)}
+from committees.models import Invitation, InvitationStatus
+from conferences.access import kinds_held
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 
 
 def roles_of(user: Any, edition: Edition) -> frozenset[RoleKind]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,20 +19,13 @@ from accounts.models import User
 from accounts.selectors import account_for_verified_email
 from actionlog.services import changed_fields, record_action
 from committees import policy
-from committees.models import (
-    AREA_REQUIRED,
-    MAX_LOAD,
-    ROLES_WITH_AREA,
-    Invitation,
-    InvitationStatus,
-    Role,
-    RoleKind,
-)
+from committees.models import Invitation, InvitationStatus
 from committees.selectors import invitations_due_for_reminder
 from committees.signals import role_granted
 from conferences.access import forget_access
-from conferences.models import Area, Edition
-from mlsys_conf.policy import require
+from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area, Edition, Role
+from conferences.roles import RoleKind
+from mlsys_conf.policy import Verdict, require
 from outbox.models import Mail
 from outbox.services import mail_queue_template
 
@@ -335,6 +329,15 @@ def _locked(invitation: Invitation) -> Invitation:
     return Invitation.objects.select_for_update(of=("self",)).select_related("edition", "user").get(pk=invitation.pk)
 
 
+def _locked_to_answer(invitation: Invitation, user: Any, may: Callable[[Any, Invitation], Verdict]) -> Invitation:
+    """The invitation, locked, once ``may`` lets ``user`` answer it (else its reason)."""
+    invitation = _locked(invitation)
+    verdict = may(user, invitation)
+    if not verdict:
+        raise ValidationError(verdict.reason)
+    return invitation
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
     """The signed-in ``user`` accepts: they get the role with its area and maximum load.
@@ -342,10 +345,7 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
     The account's address may differ from the invited one (a second address, a new job):
     the invitation records who accepted. Accepting again is a no-op.
     """
-    invitation = _locked(invitation)
-    verdict = policy.can_accept_invitation(user, invitation)
-    if not verdict:
-        raise ValidationError(verdict.reason)
+    invitation = _locked_to_answer(invitation, user, policy.can_accept_invitation)
     if invitation.status == InvitationStatus.ACCEPTED:
         return invitation
     before = _invitation_facts(invitation)
@@ -375,10 +375,7 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
 @transaction.atomic
 def invitation_decline(*, invitation: Invitation, user: Any = None, reason: str = "") -> Invitation:
     """Decline with the link alone; a signed-in decliner is recorded. Declining again is a no-op."""
-    invitation = _locked(invitation)
-    verdict = policy.can_decline_invitation(user, invitation)
-    if not verdict:
-        raise ValidationError(verdict.reason)
+    invitation = _locked_to_answer(invitation, user, policy.can_decline_invitation)
     if invitation.status == InvitationStatus.DECLINED:
         return invitation
     before = _invitation_facts(invitation)

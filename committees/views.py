@@ -24,11 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from committees import services
 from committees.forms import DeclineForm, InvitationForm, RoleGrantForm, RoleLoadForm
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.policy import can_accept_invitation, can_decline_invitation, can_manage_committee
 from committees.selectors import UNEVEN_SHARE, committee_balance, committee_of, invitation_by_token, invitations_of
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from conferences.scoping import edition_view
+from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 
 
@@ -169,29 +171,27 @@ def role_load(request: HttpRequest, edition: Edition, role_id: int) -> HttpRespo
 @login_required
 @edition_view
 def invitation_revoke(request: HttpRequest, edition: Edition, invitation_id: int) -> HttpResponse:
-    require(can_manage_committee(request.user, edition))
-    invitation = get_object_or_404(Invitation, pk=invitation_id, edition=edition)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
-    return _back(edition)
+    done = "The invitation to {email} is withdrawn; its link no longer works."
+    return _act_on_invitation(request, edition, invitation_id, services.invitation_revoke, done)
 
 
 @require_POST
 @login_required
 @edition_view
 def invitation_resend(request: HttpRequest, edition: Edition, invitation_id: int) -> HttpResponse:
+    done = "The invitation went to {email} again."
+    return _act_on_invitation(request, edition, invitation_id, services.invitation_resend, done)
+
+
+def _act_on_invitation(
+    request: HttpRequest, edition: Edition, invitation_id: int, act: Callable[..., Invitation], done: str
+) -> HttpResponse:
+    """A chair's action on one invitation: ``done`` (with ``{email}``) on success, else why not."""
     require(can_manage_committee(request.user, edition))
     invitation = get_object_or_404(Invitation, pk=invitation_id, edition=edition)
-    try:
-        services.invitation_resend(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The invitation went to {invitation.email} again.")
+    with refusal_as_message(request):
+        act(invitation=invitation, by=request.user)
+        messages.success(request, done.format(email=invitation.email))
     return _back(edition)
 
 
@@ -253,11 +253,8 @@ def invitation_accept(request: HttpRequest, invitation: Invitation) -> HttpRespo
     page = _invitation_page_url(invitation)
     if not request.user.is_authenticated:
         return redirect_to_login(page)
-    try:
+    with refusal_as_message(request):
         invitation = services.invitation_accept(invitation=invitation, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         role = _role_label(invitation.kind, invitation.area)
         messages.success(request, f"Welcome aboard: you are {role} of {invitation.edition.name}.")
     return redirect(page)
@@ -268,10 +265,7 @@ def invitation_accept(request: HttpRequest, invitation: Invitation) -> HttpRespo
 def invitation_decline(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     reason = request.POST.get("reason", "")  # optional; the service trims and caps it
     user = request.user if request.user.is_authenticated else None
-    try:
+    with refusal_as_message(request):
         services.invitation_decline(invitation=invitation, user=user, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, "You declined the invitation. Thank you for letting the chairs know.")
     return redirect(_invitation_page_url(invitation))

@@ -5,10 +5,12 @@ An Access holds the user's roles in the edition, whether they chair it, the pape
 the papers they are conflicted with (and which of those conflicts they may be shown) and the
 papers assigned to them, by kind. Policy functions ask it instead of querying per check.
 
-The facts come from the apps that own them: each registers a *fact provider* in its
-``AppConfig.ready()`` (:func:`register_facts`); a provider runs one query, so building an
-Access costs a fixed number of queries whatever the numbers of papers, roles and conflicts.
-This module depends on nothing above the core.
+The core loads the roles itself (one query on :class:`conferences.models.Role`); the other facts
+come from the apps that own them: each registers a *fact provider* in its ``AppConfig.ready()``
+(:func:`register_facts`). A provider runs one query, so building an Access costs a fixed number
+of queries whatever the numbers of papers, roles and conflicts. This module depends on nothing
+above the core. Who holds which kind of role is answered here (:func:`holds_any`, :func:`is_on_pc`
+and kin), from the Access.
 
 Within a request (see :class:`conferences.middleware.AccessMiddleware`), a Celery task, or any
 :func:`access_scope`, :func:`access_for` builds each (user, edition) once; services that change
@@ -28,7 +30,8 @@ from celery.signals import task_postrun, task_prerun
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-from conferences.models import Edition
+from conferences.models import Edition, Role
+from conferences.roles import RoleKind
 
 REVIEW = "review"  # the kind of an assignment when no other is named
 
@@ -36,8 +39,6 @@ REVIEW = "review"  # the kind of an assignment when no other is named
 class Facts(TypedDict, total=False):
     """What one provider contributes to an Access."""
 
-    roles: frozenset[str]
-    chairs: bool  # holds the role that runs the edition
     authored: frozenset[int]
     conflicted: frozenset[int]
     conflicted_visible: frozenset[int]
@@ -48,7 +49,7 @@ class Facts(TypedDict, total=False):
 class Access:
     """The facts about ``user`` in ``edition``. Paper arguments are submissions (or anything
     with a ``pk``); role kinds are values of ``conferences.roles.RoleKind``, whose capabilities
-    (``conferences.roles.holds_any``) say what a role means."""
+    (:func:`holds_any`) say what a role means."""
 
     user: Any
     edition: Edition
@@ -101,25 +102,33 @@ def register_facts(name: str, provider: FactProvider, *, changed_by: Iterable[ty
     ``changed_by`` forgets the Access objects of the current scope."""
     _PROVIDERS[name] = provider
     for model in changed_by:
-        post_save.connect(_forget_on_change, sender=model, dispatch_uid=f"access-{name}-{model.__name__}-save")
-        post_delete.connect(_forget_on_change, sender=model, dispatch_uid=f"access-{name}-{model.__name__}-delete")
+        _forget_when_changed(model, name)
+
+
+def _forget_when_changed(model: type[Model], name: str) -> None:
+    post_save.connect(_forget_on_change, sender=model, dispatch_uid=f"access-{name}-{model.__name__}-save")
+    post_delete.connect(_forget_on_change, sender=model, dispatch_uid=f"access-{name}-{model.__name__}-delete")
 
 
 def _forget_on_change(**kwargs: Any) -> None:
     forget_access()
 
 
+_forget_when_changed(Role, "roles")
+
+
 def _build(user: Any, edition: Edition) -> Access:
     if not getattr(user, "is_authenticated", False):
         return Access(user=user, edition=edition)
+    roles = frozenset(Role.objects.filter(edition=edition, user=user).values_list("kind", flat=True))
     facts: Facts = {}
     for provider in _PROVIDERS.values():
         facts.update(provider(user, edition))
     return Access(
         user=user,
         edition=edition,
-        roles=facts.get("roles", frozenset()),
-        is_chair=bool(getattr(user, "is_superuser", False)) or facts.get("chairs", False),
+        roles=roles,
+        is_chair=bool(getattr(user, "is_superuser", False)) or any(RoleKind(kind).is_chair for kind in roles),
         authored=facts.get("authored", frozenset()),
         conflicted=facts.get("conflicted", frozenset()),
         conflicted_visible=facts.get("conflicted_visible", frozenset()),
@@ -194,3 +203,25 @@ def access_of(subject: Any, edition: Edition) -> Access:
 def user_of(subject: Any) -> Any:
     """The user behind ``subject`` (an Access or a user)."""
     return subject.user if isinstance(subject, Access) else subject
+
+
+def kinds_held(subject: Any, edition: Edition) -> frozenset[RoleKind]:
+    """The kinds of role ``subject`` (a user or their Access) holds in ``edition``."""
+    return frozenset(RoleKind(kind) for kind in access_of(subject, edition).roles)
+
+
+def holds_any(subject: Any, edition: Edition, capability: str) -> bool:
+    """Whether one of the subject's roles in ``edition`` has ``capability`` (e.g. ``"bids"``)."""
+    return any(getattr(kind, capability) for kind in kinds_held(subject, edition))
+
+
+def is_pc_chair(subject: Any, edition: Edition) -> bool:
+    return access_of(subject, edition).is_chair
+
+
+def is_on_pc(subject: Any, edition: Edition) -> bool:
+    return holds_any(subject, edition, "on_pc")
+
+
+def is_on_ae(subject: Any, edition: Edition) -> bool:
+    return holds_any(subject, edition, "on_ae")

@@ -1,5 +1,6 @@
 """Conference editions (MLSys 2027, MLSys 2028, ...), the deadlines of their phases (a hard close
-and an optional announced, soft one), and the chairs' releases, which are not deadlines.
+and an optional announced, soft one), the chairs' releases, which are not deadlines, and the roles
+people hold in an edition (what each kind of role means is :class:`conferences.roles.RoleKind`).
 
 Deadlines are stored in UTC. Whether a phase is open is computed from the clock by
 :mod:`conferences.phases`; nothing depends on a job having run.
@@ -16,6 +17,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.urls import reverse
 
+from conferences.roles import RoleKind
 from mlsys_conf.limits import CALL_FOR_PAPERS_MAX
 
 
@@ -243,3 +245,57 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition.slug}: {self.get_kind_display()}"
+
+
+# Roles that belong to one half of the PC and so must name it.
+ROLES_WITH_AREA = RoleKind.where("has_area")
+
+# The same words wherever a PC role lacks its half (model, forms, services, API).
+AREA_REQUIRED = "PC members and area chairs belong to the Systems or the ML half."
+# A load is a number of papers; empty means the edition's default.
+MAX_LOAD = 500
+LOAD_VALIDATORS = [MaxValueValidator(MAX_LOAD, f"A load is at most {MAX_LOAD} papers.")]
+
+
+class Role(models.Model):
+    """A role someone holds in one edition (a chair, the PC's Systems or ML half, the AE committee).
+    Authors hold no role: they are authors through the authorship of a submission. The table keeps
+    the name it had when roles lived in ``committees``."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=20, choices=RoleKind.choices)
+    area = models.CharField(max_length=10, choices=Area.choices, blank=True)
+    max_load = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=LOAD_VALIDATORS,
+        help_text="Most papers this member reviews; empty: the edition's default.",
+    )
+    min_load = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=LOAD_VALIDATORS,
+        help_text="Fewest papers this member reviews; empty: the edition's default.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "committees_role"
+        ordering = ("edition", "kind", "user__last_name")
+        constraints = [
+            models.UniqueConstraint(fields=("edition", "user", "kind"), name="one_role_of_a_kind_per_person"),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=sorted(k.value for k in ROLES_WITH_AREA)) | ~models.Q(area=""),
+                name="pc_roles_name_their_area",
+            ),
+        ]
+        indexes = [models.Index(fields=("edition", "kind"), name="committees__edition_633f92_idx")]
+
+    def __str__(self) -> str:
+        area = f" ({self.get_area_display()})" if self.area else ""
+        return f"{self.user} — {self.get_kind_display()}{area}, {self.edition.slug}"
+
+    def clean(self) -> None:
+        if self.kind in ROLES_WITH_AREA and not self.area:
+            raise ValidationError({"area": AREA_REQUIRED})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conferences.access import is_pc_chair
 from conferences.models import Edition
-from conferences.roles import is_pc_chair
 from mlsys_conf.policy import ALLOW, Verdict, deny, rule, when_signed_in
 
 

@@ -1,19 +1,14 @@
-"""The kinds of role people hold in an edition, what each kind means, and who holds which.
+"""The kinds of role people hold in an edition, and what each kind means.
 
 Role meanings ("who bids", "who reviews", "who is on the PC") are capabilities of the kind,
 defined here once: code asks ``kind.bids`` or ``RoleKind.where("bids")`` instead of listing
-kinds. The ``Role`` rows live in ``committees``; who holds which kind comes from the user's
-:class:`conferences.access.Access`, so the core imports nothing above it.
+kinds. The ``Role`` rows are ``conferences.models.Role``; who holds which kind is asked of the
+user's :class:`conferences.access.Access` (``conferences.access.holds_any`` and kin).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
-
-from conferences.access import access_of
-from conferences.models import Edition
 
 
 class RoleKind(models.TextChoices):
@@ -61,25 +56,3 @@ class RoleKind(models.TextChoices):
     def where(cls, capability: str) -> frozenset[RoleKind]:
         """The kinds that have ``capability`` (one of the properties above)."""
         return frozenset(kind for kind in cls if getattr(kind, capability))
-
-
-def kinds_held(subject: Any, edition: Edition) -> frozenset[RoleKind]:
-    """The kinds of role ``subject`` (a user or their Access) holds in ``edition``."""
-    return frozenset(RoleKind(kind) for kind in access_of(subject, edition).roles)
-
-
-def holds_any(subject: Any, edition: Edition, capability: str) -> bool:
-    """Whether one of the subject's roles in ``edition`` has ``capability`` (e.g. ``"bids"``)."""
-    return any(getattr(kind, capability) for kind in kinds_held(subject, edition))
-
-
-def is_pc_chair(subject: Any, edition: Edition) -> bool:
-    return access_of(subject, edition).is_chair
-
-
-def is_on_pc(subject: Any, edition: Edition) -> bool:
-    return holds_any(subject, edition, "on_pc")
-
-
-def is_on_ae(subject: Any, edition: Edition) -> bool:
-    return holds_any(subject, edition, "on_ae")

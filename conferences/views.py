@@ -15,6 +15,7 @@ from conferences.models import Edition, ReleaseKind
 from conferences.panels import dashboard_panels
 from conferences.policy import can_manage_edition
 from conferences.scoping import edition_view
+from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 
 
@@ -80,15 +81,12 @@ def edition_releases(request: HttpRequest, edition: Edition) -> HttpResponse:
     form = ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         kind, do = ReleaseKind(form.cleaned_data["kind"]), form.cleaned_data["do"]
-        try:
+        with refusal_as_message(request):
             if do == ReleaseForm.NOW:
                 releases.release_now(by=request.user, edition=edition, kind=kind)
             else:
                 at = form.cleaned_data["at"] if do == ReleaseForm.SCHEDULE else None
                 releases.release_schedule(by=request.user, edition=edition, kind=kind, at=at)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, f"{kind.label}: saved.")
         return redirect("conferences:releases", edition_slug=edition.slug)
     if request.method == "POST":

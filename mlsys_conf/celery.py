@@ -15,33 +15,15 @@ app.autodiscover_tasks()
 
 # Jobs notify, tidy up and record the chairs' scheduled releases; every deadline (and whether a
 # release is visible) is decided by comparing times, never by a job having run.
+PERIODIC_JOBS: dict[str, tuple[str, str | int]] = {  # job: (task, the minutes of each hour it runs at)
+    "announce-phase-changes": ("site_pages.tasks.announce_phase_changes", "*/5"),
+    "deadline-reminders": ("site_pages.tasks.send_deadline_reminders", "7,37"),
+    "complete-affinities": ("bidding.tasks.complete_affinities", "*/10"),
+    "remind-few-bids": ("bidding.tasks.remind_few_bids", 23),
+    "committee-invitation-reminders": ("committees.tasks.remind_pending_invitations", 17),
+    "release-due": ("conferences.tasks.release_due", "*"),
+    "retry-unsent-mail": ("outbox.tasks.retry_unsent_mail", "*/10"),
+}
 app.conf.beat_schedule = {
-    "announce-phase-changes": {
-        "task": "site_pages.tasks.announce_phase_changes",
-        "schedule": crontab(minute="*/5"),
-    },
-    "deadline-reminders": {
-        "task": "site_pages.tasks.send_deadline_reminders",
-        "schedule": crontab(minute="7,37"),
-    },
-    "complete-affinities": {
-        "task": "bidding.tasks.complete_affinities",
-        "schedule": crontab(minute="*/10"),
-    },
-    "remind-few-bids": {
-        "task": "bidding.tasks.remind_few_bids",
-        "schedule": crontab(minute=23),
-    },
-    "committee-invitation-reminders": {
-        "task": "committees.tasks.remind_pending_invitations",
-        "schedule": crontab(minute=17),
-    },
-    "release-due": {
-        "task": "conferences.tasks.release_due",
-        "schedule": crontab(minute="*"),
-    },
-    "retry-unsent-mail": {
-        "task": "outbox.tasks.retry_unsent_mail",
-        "schedule": crontab(minute="*/10"),
-    },
+    name: {"task": task, "schedule": crontab(minute=minute)} for name, (task, minute) in PERIODIC_JOBS.items()
 }

@@ -4,7 +4,6 @@ read, edit and release, and the edition's own mail templates. Each page checks
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.typing import AuthenticatedHttpRequest
 from conferences.models import Edition
 from conferences.scoping import edition_view
+from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from outbox import services
 from outbox.forms import MailEditForm, MailFilterForm, MailTemplateForm
@@ -70,26 +70,14 @@ def batch_detail(request: AuthenticatedHttpRequest, edition: Edition, batch_id: 
     return render(request, "outbox/batch.html", {"batch": batch, "mails": batch_mails(batch)})
 
 
-def _report(request: AuthenticatedHttpRequest, change: Callable[[], Any], done: Callable[[Any], str]) -> None:
-    """Make the change and say how it went: the service's reason when it refuses."""
-    try:
-        result = change()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done(result))
-
-
 def _settle(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int, *, release: bool) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
     batch = _batch(edition, batch_id)
     settle = services.mail_batch_release if release else services.mail_batch_cancel
     outcome = "are being sent" if release else "will not be sent"
-    _report(
-        request,
-        lambda: settle(batch=batch, by=request.user),
-        lambda count: f"{batch.name}: {count} mail{'s' if count != 1 else ''} {outcome}.",
-    )
+    with refusal_as_message(request):
+        count = settle(batch=batch, by=request.user)
+        messages.success(request, f"{batch.name}: {count} mail{'s' if count != 1 else ''} {outcome}.")
     return redirect("outbox:batch", edition_slug=edition.slug, batch_id=batch.pk)
 
 
@@ -131,11 +119,9 @@ def mail_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int)
 def mail_remove(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
     mail = _mail(edition, mail_id)
-    _report(
-        request,
-        lambda: services.mail_remove(mail=mail, by=request.user),
-        lambda _mail: f"The mail to {mail.to_email} is taken out of the batch.",
-    )
+    with refusal_as_message(request):
+        services.mail_remove(mail=mail, by=request.user)
+        messages.success(request, f"The mail to {mail.to_email} is taken out of the batch.")
     if mail.batch_id is None:
         return redirect("outbox:mail", edition_slug=edition.slug)
     return redirect("outbox:batch", edition_slug=edition.slug, batch_id=mail.batch_id)

@@ -10,9 +10,8 @@ from typing import Any
 from assignments.selectors import papers_to_review
 from bidding import policy as bidding_policy
 from bidding.selectors import bid_count_of
-from committees.models import Role
 from committees.selectors import pc_balance
-from conferences.models import Edition
+from conferences.models import Edition, Role
 from conferences.panels import register_panel
 from conferences.policy import can_manage_edition
 from conferences.roles import RoleKind

@@ -17,9 +17,10 @@ from django.utils import timezone
 from accounts.models import User
 from bidding.models import Affinity
 from bidding.services import affinity_compute
-from committees.models import Invitation, RoleKind
+from committees.models import Invitation
 from committees.services import invitation_send, role_grant
 from conferences.models import Area, Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from submissions.models import Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
 

@@ -60,6 +60,7 @@ def require_open_for(submission: Submission, phase: Phase, *, user: Any = None, 
 
 def require_open_for_person(edition: Edition, phase: Phase, user: Any, *, now: datetime | None = None) -> None:
     """As :func:`require_open_for`, for a person's own input (a reviewer's reviews, a bid)."""
+
     def find() -> Extension | None:
         return _latest(_person_extensions(edition.pk, phase, user), phase)
 

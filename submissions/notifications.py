@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 
-from committees.models import RoleKind
 from committees.selectors import committee_of
 from conferences.phases import in_aoe
+from conferences.roles import RoleKind
 from outbox.services import mail_queue_template
 from submissions.author_links import not_an_author_url
 from submissions.models import AuthorDispute, Submission, SubmissionFile, SubmissionState

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,12 +21,12 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from actionlog.services import record_action
+from actionlog.services import record_action, record_paper_action
 from conferences.access import forget_access
-from conferences.models import INPUT_PHASES, Edition, Phase
+from conferences.models import INPUT_PHASES, Edition, Phase, Role
 from mlsys_conf.limits import AUTHORS_MAX
 from mlsys_conf.policy import require
-from submissions import policy
+from submissions import policy, tasks  # tasks import this module too: each uses the other only in calls
 from submissions.archive_checks import SupplementaryLimits, check_supplementary
 from submissions.conflict_detection import AuthorFacts, FoundConflict, MemberFacts, find_conflicts
 from submissions.models import (
@@ -72,8 +73,6 @@ class SubmissionInput:
 
 
 def _account_for(email: str) -> User | None:
-    from allauth.account.models import EmailAddress
-
     address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
     return address.user if address else None
 
@@ -148,8 +147,6 @@ def not_mailed_message(emails: Sequence[str]) -> str:
 def _after_commit_notify_authors(submission: Submission, new_emails: list[str], by: User) -> None:
     """Mail the co-authors listed for the first time (and those held back before), within
     the account's limits; record every address as mailed or held back."""
-    from submissions.tasks import notify_new_authors
-
     User.objects.select_for_update().filter(pk=by.pk).first()  # one account's changes count one at a time
     already_held = authors_not_mailed(submission)
     listed = list(dict.fromkeys([*new_emails, *already_held]))
@@ -169,7 +166,7 @@ def _after_commit_notify_authors(submission: Submission, new_emails: list[str], 
     if len(allowed) < len(candidates):
         log.warning("user %s reached the co-author mail limit on #%s", by.pk, submission.number)
     if allowed:
-        transaction.on_commit(lambda: notify_new_authors.delay(submission.pk, allowed))
+        transaction.on_commit(lambda: tasks.notify_new_authors.delay(submission.pk, allowed))
 
 
 @transaction.atomic
@@ -183,9 +180,7 @@ def author_dispute_record(*, submission: Submission, email: str, everywhere: boo
         AuthorMailOptOut.objects.get_or_create(email=email)
     dispute, created = AuthorDispute.objects.get_or_create(submission=submission, email=email)
     if created:
-        from submissions.tasks import notify_author_dispute
-
-        transaction.on_commit(lambda: notify_author_dispute.delay(dispute.pk))
+        transaction.on_commit(lambda: tasks.notify_author_dispute.delay(dispute.pk))
         log.info("%s is not an author of #%s (%s), they say", dispute.email, submission.number, submission.edition.slug)
     return dispute
 
@@ -220,7 +215,12 @@ def submission_register(
     submission.full_clean()
     submission.save()
     new_emails = _replace_authors(submission, authors)
-    _record(submission, by, "submission.registered", {f: (None, v) for f, v in _text_of(submission).items()})
+    record_paper_action(
+        submission,
+        actor=by,
+        action="submission.registered",
+        changes={f: (None, v) for f, v in _text_of(submission).items()},
+    )
     conflicts_refresh_automatic(submission=submission)
     _after_commit_notify_authors(submission, new_emails, by)
     log.info("user %s registered submission #%s of %s", by.pk, number, edition.slug)
@@ -251,7 +251,7 @@ def submission_update(
         _after_commit_notify_authors(submission, new_emails, by)
     changes = {f: (before[f], after) for f, after in _text_of(submission).items() if before[f] != after}
     if changes:
-        _record(submission, by, "submission.updated", changes)
+        record_paper_action(submission, actor=by, action="submission.updated", changes=changes)
     log.info("user %s updated submission #%s of %s", by.pk, submission.number, submission.edition.slug)
     return submission
 
@@ -265,18 +265,6 @@ def _text_of(submission: Submission) -> dict[str, Any]:
         "keywords": submission.keywords,
         "authors": [f"{a.name} <{a.email}>" for a in submission.authors.order_by("position")],
     }
-
-
-def _record(submission: Submission, by: Any, action: str, changes: dict[str, tuple[Any, Any]], note: str = "") -> None:
-    record_action(
-        edition=submission.edition,
-        actor=by,
-        action=action,
-        target=submission,
-        paper_id=submission.pk,
-        changes=changes,
-        note=note,
-    )
 
 
 def _refreshed(submission: Submission, moved: Submission) -> Submission:
@@ -315,9 +303,7 @@ def submission_desk_reject(*, submission: Submission, reason: str, by: User) -> 
     moved = transition(
         submission, SubmissionState.DESK_REJECTED, by=by, action="submission.desk_rejected", reason=reason.strip()
     )
-    from submissions.tasks import notify_desk_rejection
-
-    transaction.on_commit(lambda: notify_desk_rejection.delay(moved.pk))
+    transaction.on_commit(lambda: tasks.notify_desk_rejection.delay(moved.pk))
     log.info("chair %s desk rejected submission #%s", by.pk, submission.number)
     return _refreshed(submission, moved)
 
@@ -401,7 +387,9 @@ def _store_version(
         version.file.save(f"{report.sha256}.{ProvenType(proven).extension}", ContentFile(content), save=False)
     version.save()
     action = f"{kind}.{'accepted' if accepted else 'rejected'}"
-    _record(submission, by, action, {"sha256": (None, version.sha256)}, note=filename[-255:])
+    record_paper_action(
+        submission, actor=by, action=action, changes={"sha256": (None, version.sha256)}, note=filename[-255:]
+    )
     if accepted and kind == FileKind.PAPER and submission.state == SubmissionState.ABSTRACT:
         transition(submission, SubmissionState.SUBMITTED, by=by, action="submission.submitted")
     log.info(
@@ -413,9 +401,7 @@ def _store_version(
         "accepted" if accepted else "rejected",
     )
     if accepted:
-        from submissions.tasks import send_upload_receipt
-
-        transaction.on_commit(lambda: send_upload_receipt.delay(version.pk))
+        transaction.on_commit(lambda: tasks.send_upload_receipt.delay(version.pk))
     return version
 
 
@@ -477,23 +463,11 @@ def require_declarable_reason(reason: str) -> None:
 
 
 def _log(action: str, submission: Submission, user_id: int, by: Any, note: str = "", **changes: Any) -> None:
-    record_action(
-        edition=submission.edition,
-        actor=by,
-        action=action,
-        target=submission,
-        paper_id=submission.pk,
-        person=User.objects.filter(pk=user_id).first(),
-        changes=changes or None,
-        note=note,
-    )
+    person = User.objects.filter(pk=user_id).first()
+    record_paper_action(submission, actor=by, action=action, person=person, changes=changes or None, note=note)
 
 
 def _committee_facts(edition: Edition, user_ids: Collection[int] | None = None) -> list[MemberFacts]:
-    from allauth.account.models import EmailAddress
-
-    from committees.models import Role
-
     roles = Role.objects.filter(edition=edition).select_related("user")
     if user_ids is not None:
         roles = roles.filter(user_id__in=user_ids)

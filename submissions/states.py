@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from actionlog.services import record_action
+from actionlog.services import record_paper_action
 from submissions.models import Submission, SubmissionState
 from submissions.selectors import is_author
 
@@ -47,9 +47,7 @@ def why_not_move(state: str, to: SubmissionState) -> str | None:
     return f"This submission {_WORDS[SubmissionState(state)]}; it can't become “{to.label.lower()}”."
 
 
-def transition(
-    submission: Submission, to: SubmissionState, *, by: Any, action: str, reason: str = ""
-) -> Submission:
+def transition(submission: Submission, to: SubmissionState, *, by: Any, action: str, reason: str = "") -> Submission:
     """Move ``submission`` to ``to`` (refused with a ValidationError when the table has no such
     move from its current state), record ``action`` with the before/after of what changed, and
     return the fresh row. Call it inside the service's transaction."""
@@ -66,15 +64,8 @@ def transition(
     if not moved:  # another request moved it first
         raise ValidationError("This submission changed meanwhile; reload the page and try again.")
     after = Submission.objects.select_related("edition").get(pk=before.pk)
-    record_action(
-        edition=after.edition,
-        actor=by,
-        action=action,
-        target=after,
-        paper_id=after.pk,
-        changes={f: (getattr(before, f), getattr(after, f)) for f in fields if getattr(before, f) != getattr(after, f)},
-        note=reason,
-    )
+    changes = {f: (getattr(before, f), getattr(after, f)) for f in fields if getattr(before, f) != getattr(after, f)}
+    record_paper_action(after, actor=by, action=action, changes=changes, note=reason)
     return after
 
 

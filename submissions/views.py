@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
-from committees.models import Role
 from committees.policy import is_pc_chair
-from conferences.models import Edition, Phase
+from conferences.models import Edition, Phase, Role
 from conferences.roles import RoleKind
 from conferences.scoping import edition_view
 from conferences.selectors import edition_timeline
+from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import PolicyDenied, require, visible_or_404
 from submissions import policy, selectors, services
 from submissions.forms import (
@@ -235,13 +235,10 @@ def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, numb
 def submission_desk_reject(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(request.user, edition, number)
     require(policy.can_desk_reject_submission(request.user, submission))
-    try:
+    with refusal_as_message(request):
         services.submission_desk_reject(
             submission=submission, reason=request.POST.get("reason", "")[:2000], by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
         messages.success(request, f"#{submission.number} is desk rejected; its authors are told why.")
     return redirect(submission)
 
@@ -258,7 +255,7 @@ def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, nu
         messages.error(request, "Give a date and time, to the second." if wrong_time else "Choose an input deadline.")
         return redirect(submission)
     data = form.cleaned_data
-    try:
+    with refusal_as_message(request):
         services.extension_grant(
             by=request.user,
             edition=edition,
@@ -267,9 +264,6 @@ def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, nu
             until=data["until"],
             reason=data["reason"],
         )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
         messages.success(request, "Extension saved." if data["until"] else "Extension removed.")
     return redirect(submission)
 
@@ -337,7 +331,7 @@ def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRes
     mine = {c.submission_id: c for c in selectors.conflicts_shown_to_member(request.user, edition)}
     if request.method == "POST":
         wanted = {int(s) for s in request.POST.getlist("conflict") if s.isdecimal()}
-        try:
+        with refusal_as_message(request):
             for submission in submissions:
                 has = submission.pk in mine
                 if has and mine[submission.pk].source != ConflictSource.PC_MEMBER:
@@ -349,9 +343,6 @@ def pc_conflicts(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRes
                         reason=request.POST.get(f"reason_{submission.pk}") or ConflictReason.OTHER,
                         conflicted=submission.pk in wanted,
                     )
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
             messages.success(request, "Your conflicts are saved.")
         return redirect("submissions:pc_conflicts", edition_slug=edition.slug)
     return render(

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from bidding.models import Affinity
-from committees.models import RoleKind
 from conferences.models import Area, Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from mlsys_conf.celery import app as celery_app
 from submissions.models import Submission
 from tests.factories.accounts import UserFactory

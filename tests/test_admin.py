@@ -13,8 +13,8 @@ from django.urls import reverse
 from actionlog.services import record_action
 from assignments.models import Assignment, AssignmentRun, AssignmentSource
 from bidding.models import Affinity, Bid, BidLevel
-from committees.models import RoleKind
 from committees.services import invitation_send
+from conferences.roles import RoleKind
 from outbox.services import mail_batch_create, mail_queue, mail_template_save
 from submissions.services import paper_upload
 from tests.factories.pdfs import make_pdf
@@ -30,7 +30,7 @@ READ_ONLY = {
     "bidding.Affinity",
     "bidding.Bid",
     "committees.Invitation",
-    "committees.Role",
+    "conferences.Role",
     "conferences.Deadline",
     "outbox.Mail",
     "outbox.MailBatch",
@@ -65,7 +65,7 @@ def test_our_models_are_registered() -> None:
     labels = {m._meta.label for m in REGISTERED}
     assert {
         "accounts.User",
-        "committees.Role",
+        "conferences.Role",
         "conferences.Edition",
         "conferences.Deadline",
         "outbox.Mail",

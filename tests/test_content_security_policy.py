@@ -12,9 +12,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assignments.models import Assignment, AssignmentRun
-from committees.models import Invitation, Role, RoleKind
+from committees.models import Invitation
 from committees.services import invitation_send
-from conferences.models import Edition
+from conferences.models import Edition, Role
+from conferences.roles import RoleKind
 from submissions.models import Submission
 from submissions.services import paper_upload
 from tests.factories.pdfs import make_pdf

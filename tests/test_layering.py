@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. ``mlsys_conf`` here is its base modules (policy, limits, API glue, errors).
 LAYERS = (
     "mlsys_conf",
-    "conferences",  # the core: editions, deadlines, phases, releases, areas, role kinds, Access
+    "conferences",  # the core: editions, deadlines, phases, releases, areas, roles and their kinds, Access
     "actionlog",
     "accounts",
     "outbox",
-    "committees",  # the roles people hold (the core reads them through Access)
+    "committees",  # invitations to the committees, and the chairs' committee pages
     "submissions",
     "bidding",
     "assignments",
@@ -89,7 +89,7 @@ def test_no_app_imports_an_app_above_it() -> None:
         ("conferences.views", "from submissions.models import Submission", True),
         ("conferences.views", "def f():\n    from bidding import policy", True),  # hidden in a function
         ("conferences.views", "import assignments.selectors", True),
-        ("submissions.views", "from committees.models import Role", False),
+        ("submissions.views", "from committees.models import Invitation", False),
         ("submissions.views", "from .forms import X", False),  # relative: the same app
         ("outbox.services", "from django.db import models", False),
     ],

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from assignments.models import Assignment, AssignmentRun
-from committees.models import Invitation, Role, RoleKind
+from committees.models import Invitation
 from committees.services import invitation_send
-from conferences.models import Edition
+from conferences.models import Edition, Role
+from conferences.roles import RoleKind
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db

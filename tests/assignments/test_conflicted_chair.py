@@ -12,8 +12,8 @@ from django.urls import reverse
 from assignments import services
 from assignments.models import Assignment
 from bidding.models import Bid
-from committees.models import RoleKind
 from conferences.models import Area
+from conferences.roles import RoleKind
 from submissions.models import Conflict, ConflictReason, Submission
 from tests.factories.committees import RoleFactory
 

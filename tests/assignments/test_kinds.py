@@ -14,9 +14,9 @@ from assignments import services
 from assignments.instance import edition_instance
 from assignments.models import Assignment, AssignmentKind, AssignmentSource
 from assignments.selectors import assignment_preview, papers_to_review
-from committees.models import RoleKind
 from conferences.access import access_for
 from conferences.models import Area
+from conferences.roles import RoleKind
 from outbox.models import Mail
 from submissions.models import Submission
 from tests.factories.committees import RoleFactory

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from bidding import policy
-from committees.models import RoleKind
 from conferences.models import Area, Edition, Phase
+from conferences.roles import RoleKind
 from mlsys_conf.policy import RULES, SIGN_IN_FIRST
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import forget_timeline, open_bidding

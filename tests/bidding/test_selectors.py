@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from bidding import selectors
 from bidding.models import Affinity, Bid
-from committees.models import RoleKind
 from conferences.models import Area, Edition
+from conferences.roles import RoleKind
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import add_paper, set_profile
 from tests.factories.committees import RoleFactory

@@ -13,8 +13,7 @@ from django.utils import timezone
 from bidding import services
 from bidding.models import Affinity, Bid, BidLevel
 from bidding.selectors import papers_for_bidding
-from committees.models import Role
-from conferences.models import Deadline, Edition, Phase
+from conferences.models import Deadline, Edition, Phase, Role
 from mlsys_conf.policy import PolicyDenied
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.bidding.helpers import add_paper, demo_papers, open_bidding, set_profile

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from committees.models import Invitation, RoleKind
+from committees.models import Invitation
 from committees.services import invitation_send
 from conferences.models import Area, Edition
+from conferences.roles import RoleKind
 from tests.factories.accounts import UserFactory
 
 INVITEE = "invitee@example.org"

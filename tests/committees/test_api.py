@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from committees.models import Role, RoleKind
-from conferences.models import Edition
+from conferences.models import Edition, Role
+from conferences.roles import RoleKind
 from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory

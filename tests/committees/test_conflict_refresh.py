@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from accounts.services import profile_update
-from committees.models import RoleKind
 from committees.services import role_grant
 from conferences.models import Area
+from conferences.roles import RoleKind
 from submissions.models import ConflictReason, ConflictSource
 from tests.factories.accounts import UserFactory
 

@@ -12,9 +12,10 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.services import invitation_accept, invitation_decline, invitation_revoke, invitation_send
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from outbox.models import Mail
 from tests.committees.conftest import INVITEE, age
 from tests.factories.conferences import EditionFactory
@@ -125,9 +126,7 @@ def test_withdrawing_an_accepted_invitation_is_a_400(
 
 
 def test_an_invitation_of_another_edition_is_not_found(client: Any, chair: Any, admin_user: Any) -> None:
-    foreign = invitation_send(
-        edition=EditionFactory(), email="f@example.org", kind=RoleKind.AE_MEMBER, by=admin_user
-    )
+    foreign = invitation_send(edition=EditionFactory(), email="f@example.org", kind=RoleKind.AE_MEMBER, by=admin_user)
     client.force_login(chair)
     assert client.get(f"{INVITATIONS}{foreign.pk}/").status_code == 404
     assert post(client, f"{INVITATIONS}{foreign.pk}/revoke/").status_code == 404

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from committees import services
-from committees.models import Invitation, RoleKind
+from committees.models import Invitation
 from committees.services import (
     invitation_accept,
     invitation_decline,
@@ -23,6 +23,7 @@ from committees.services import (
 )
 from committees.tasks import remind_pending_invitations
 from conferences.models import Area
+from conferences.roles import RoleKind
 from mlsys_conf.celery import app as celery_app
 from outbox.models import Mail
 from tests.committees.conftest import INVITEE, age

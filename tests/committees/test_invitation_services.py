@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from committees import services
-from committees.models import AREA_REQUIRED, Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.selectors import invitation_by_token, roles_of
 from committees.services import (
     invitation_accept,
@@ -23,7 +23,8 @@ from committees.services import (
     role_revoke,
     role_update_load,
 )
-from conferences.models import Area, Edition
+from conferences.models import AREA_REQUIRED, Area, Edition, Role
+from conferences.roles import RoleKind
 from outbox.models import Mail
 from tests.committees.conftest import INVITEE
 from tests.factories.accounts import UserFactory

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.services import invitation_accept, invitation_decline, invitation_revoke, invitation_send
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from outbox.models import Mail
 from tests.committees.conftest import INVITEE, age
 from tests.factories.committees import RoleFactory

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from committees.models import RoleKind
 from committees.policy import can_manage_committee, can_use_ae_dashboard, can_use_pc_dashboard
 from conferences.models import Area, Edition
+from conferences.roles import RoleKind
 from mlsys_conf.policy import SIGN_IN_FIRST
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from actionlog.models import Action
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
 from committees.services import (
     invitation_accept,
     invitation_decline,
@@ -22,7 +22,8 @@ from committees.services import (
     role_revoke,
     role_update_load,
 )
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from mlsys_conf.policy import PolicyDenied
 from outbox.models import Mail
 from tests.factories.conferences import EditionFactory

@@ -10,11 +10,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from committees.models import Role, RoleKind
 from committees.selectors import committee_of, pc_balance, roles_of
 from committees.services import role_grant, role_grant_by_email, role_revoke
 from conferences.access import access_scope, forget_access
-from conferences.models import Area, Edition
+from conferences.models import Area, Edition, Role
+from conferences.roles import RoleKind
 from tests.factories.accounts import UserFactory
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory

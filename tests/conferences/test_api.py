@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from committees.models import RoleKind
 from conferences.models import Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory
 

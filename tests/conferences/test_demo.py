@@ -16,9 +16,10 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from bidding.models import Affinity
-from committees.models import Invitation, Role, RoleKind
+from committees.models import Invitation
 from committees.selectors import pc_balance
-from conferences.models import Deadline, Edition, Phase
+from conferences.models import Deadline, Edition, Phase, Role
+from conferences.roles import RoleKind
 from conferences.selectors import edition_timeline
 from outbox.models import Mail
 from site_pages.demo import DEMO_PASSWORD, seed_demo

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from committees.models import RoleKind
 from conferences.models import Edition
 from conferences.policy import can_manage_edition, can_view_edition
+from conferences.roles import RoleKind
 from mlsys_conf.policy import SIGN_IN_FIRST
 from tests.factories.committees import RoleFactory
 from tests.factories.conferences import EditionFactory

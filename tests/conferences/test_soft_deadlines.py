@@ -58,9 +58,7 @@ def test_the_countdown_runs_to_the_announced_close_then_to_the_hard_one() -> Non
 
 @pytest.mark.django_db
 def test_the_service_enforces_the_hard_close(edition: Edition, chair: Any) -> None:
-    deadlines_set(
-        edition=edition, windows={Phase.PAPER_SUBMISSION: PhaseWindowInput(None, HARD, SOFT)}, by=chair
-    )
+    deadlines_set(edition=edition, windows={Phase.PAPER_SUBMISSION: PhaseWindowInput(None, HARD, SOFT)}, by=chair)
     require_phase_open(edition, Phase.PAPER_SUBMISSION, now=SOFT + timedelta(days=1))  # late, accepted
     assert not phase_is_late(Edition.objects.get(pk=edition.pk), Phase.PAPER_SUBMISSION, SOFT)
     assert phase_is_late(Edition.objects.get(pk=edition.pk), Phase.PAPER_SUBMISSION, SOFT + SECOND)
@@ -105,7 +103,7 @@ def test_the_timeline_shows_the_announced_deadline_and_the_late_window(client: A
     Deadline.objects.create(edition=edition, phase=SUPPLEMENTARY, soft_closes_at=now - SECOND * 60, closes_at=late)
 
     page = client.get("/mlsys2030/").content.decode()
-    assert "Sat 16 Jan 2027, 23:59:59 AoE<br><span class=\"small\">late until Mon 18 Jan 2027, 23:59:59 AoE" in page
+    assert 'Sat 16 Jan 2027, 23:59:59 AoE<br><span class="small">late until Mon 18 Jan 2027, 23:59:59 AoE' in page
     assert "late until Tue 19 Jan 2027, 11:59:59 UTC" in page
     assert page.count("open, late") == 1  # the supplementary phase, past its announced deadline
 

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from committees.models import Invitation, InvitationStatus, Role, RoleKind
+from committees.models import Invitation, InvitationStatus
+from conferences.models import Role
+from conferences.roles import RoleKind
 from outbox.models import Mail
 from tests.factories.accounts import PASSWORD, UserFactory
 

@@ -21,8 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 
-from committees.models import Role
-from conferences.models import Deadline, Edition, Phase
+from conferences.models import Deadline, Edition, Phase, Role
 from submissions.models import FileKind, Submission, SubmissionFile
 from tests.e2e.test_author_flow import sign_in
 from tests.submissions import corpus

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import factory
 
-from committees.models import Role, RoleKind
-from conferences.models import Area
+from conferences.models import Area, Role
+from conferences.roles import RoleKind
 from tests.factories.accounts import UserFactory
 from tests.factories.conferences import EditionFactory
 

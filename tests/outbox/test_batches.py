@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from actionlog.models import Action
-from committees.models import RoleKind
+from conferences.roles import RoleKind
 from mlsys_conf.policy import PolicyDenied
 from outbox.models import BatchStatus, Mail, MailBatch, MailStatus
 from outbox.sending import mail_send, mails_to_retry

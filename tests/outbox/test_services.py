@@ -10,8 +10,8 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from committees.models import RoleKind
 from conferences.models import Deadline, Phase
+from conferences.roles import RoleKind
 from outbox.models import Mail, MailStatus
 from outbox.sending import MAX_ATTEMPTS, STALE_CLAIM, mail_send, mails_to_retry
 from outbox.services import mail_queue, mail_queue_template

@@ -20,8 +20,9 @@ from django.utils import timezone
 from accounts.services import api_token_create
 from assignments.models import Assignment, AssignmentRun, AssignmentSource
 from bidding.models import Affinity, Bid
-from committees.models import Invitation, Role, RoleKind
-from conferences.models import Area, Deadline, Edition, Phase
+from committees.models import Invitation
+from conferences.models import Area, Deadline, Edition, Phase, Role
+from conferences.roles import RoleKind
 from outbox.models import Mail, MailBatch
 from outbox.services import mail_batch_create, mail_queue
 from submissions import services as submission_services

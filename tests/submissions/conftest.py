@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from committees.models import RoleKind
 from conferences.models import Area, Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from submissions.models import Submission, SubmissionFile
 from submissions.services import paper_upload
 from tests.factories.accounts import UserFactory

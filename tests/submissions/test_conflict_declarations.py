@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actionlog.models import Action
-from committees.models import RoleKind
 from conferences.models import Edition
+from conferences.roles import RoleKind
 from submissions.models import Conflict, ConflictSource, ConflictWaiver, Submission
 from submissions.services import conflict_declare_own, conflicts_refresh_automatic, conflicts_refresh_edition
 from tests.bidding.helpers import open_bidding

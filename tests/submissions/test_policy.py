@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 
-from committees.models import RoleKind
 from conferences.models import Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from mlsys_conf.policy import SIGN_IN_FIRST
 from submissions.models import FileKind, Submission, SubmissionFile
 from submissions.policy import (

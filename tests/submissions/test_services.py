@@ -11,8 +11,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 
-from committees.models import RoleKind
 from conferences.models import Area, Deadline, Edition, Phase
+from conferences.roles import RoleKind
 from mlsys_conf.policy import PolicyDenied
 from submissions.models import Author, Conflict, ConflictSource, FileKind, Submission, SubmissionFile
 from submissions.selectors import current_paper, current_supplementary, submissions_of_edition

@@ -135,9 +135,7 @@ def test_the_chairs_list_and_csv_show_a_desk_rejection(
 def test_the_migration_gives_existing_rows_their_state(edition: Edition, author: Any) -> None:
     in_state(edition, 1, S.ABSTRACT, withdrawn_at=timezone.now() - timedelta(days=1))
     with_paper = in_state(edition, 2, S.ABSTRACT)
-    SubmissionFile.objects.create(
-        submission=with_paper, kind=FileKind.PAPER, sha256="a" * 64, size=1, is_accepted=True
-    )
+    SubmissionFile.objects.create(submission=with_paper, kind=FileKind.PAPER, sha256="a" * 64, size=1, is_accepted=True)
     rejected_only = in_state(edition, 3, S.SUBMITTED)  # its only upload failed the checks
     SubmissionFile.objects.create(
         submission=rejected_only, kind=FileKind.PAPER, sha256="b" * 64, size=1, is_accepted=False

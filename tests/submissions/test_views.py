@@ -21,6 +21,7 @@ from conferences.phases import in_aoe
 from submissions.models import Conflict, ConflictSource, FileKind, Submission, SubmissionFile
 from submissions.selectors import current_paper, current_supplementary
 from submissions.services import conflicts_set_declared, paper_upload, submission_withdraw
+from submissions.views import CSV_COLUMNS
 from tests.factories.accounts import UserFactory
 from tests.factories.pdfs import make_pdf
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
@@ -984,21 +985,7 @@ def test_csv_export(client: Any, chair_list: Edition, chair: Any, stored_paper: 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="mlsys2027-submissions.csv"'
     rows = read_csv(response)
-    assert rows[0] == [
-        "number",
-        "title",
-        "topic",
-        "keywords",
-        "status",
-        "authors",
-        "emails",
-        "affiliations",
-        "pages",
-        "sha256",
-        "warnings",
-        "registered_utc",
-        "withdrawn_utc",
-    ]
+    assert rows[0] == CSV_COLUMNS
     by_number = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert list(by_number) == ["1", "2", "3", "4"]
     first = by_number["1"]

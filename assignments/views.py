@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
 from assignments import services
@@ -18,7 +17,7 @@ from assignments.models import Assignment
 from assignments.policy import can_manage_assignments
 from assignments.selectors import assignment_preview
 from conferences.models import Edition
-from conferences.scoping import edition_view
+from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from submissions.selectors import conflicted_paper_ids
@@ -54,9 +53,7 @@ def dashboard(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
     )
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def run_start(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     form = RunForm(request.POST)
@@ -69,9 +66,7 @@ def run_start(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
     return _back(edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def assignment_add(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     form = AddForm(request.POST, edition=edition)
@@ -96,9 +91,7 @@ def _manageable(user: Any, edition: Edition) -> QuerySet[Assignment]:
     )
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assignment_id: int) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     assignment = get_object_or_404(_manageable(request.user, edition), pk=assignment_id)
@@ -106,9 +99,7 @@ def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assig
     return _back(edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     pair = [
@@ -120,9 +111,7 @@ def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> Http
     return _back(edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def commit(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
     count = services.assignments_commit(edition=edition, by=request.user)

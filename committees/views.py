@@ -29,7 +29,7 @@ from committees.policy import can_accept_invitation, can_decline_invitation, can
 from committees.selectors import UNEVEN_SHARE, committee_balance, committee_of, invitation_by_token, invitations_of
 from conferences.models import Area, Edition, Role
 from conferences.roles import RoleKind
-from conferences.scoping import edition_view
+from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 
@@ -84,9 +84,7 @@ def committee(request: HttpRequest, edition: Edition) -> HttpResponse:
     return _committee_page(request, edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def invite(request: HttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_committee(request.user, edition))
     form = InvitationForm(request.POST, prefix="invite")
@@ -110,9 +108,7 @@ def invite(request: HttpRequest, edition: Edition) -> HttpResponse:
     return _committee_page(request, edition, invite_form=form)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def role_add(request: HttpRequest, edition: Edition) -> HttpResponse:
     """The secondary way in: give a role to an existing account directly, without asking."""
     require(can_manage_committee(request.user, edition))
@@ -134,9 +130,7 @@ def role_add(request: HttpRequest, edition: Edition) -> HttpResponse:
     return _committee_page(request, edition, add_form=form)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def role_remove(request: HttpRequest, edition: Edition, role_id: int) -> HttpResponse:
     require(can_manage_committee(request.user, edition))
     role = get_object_or_404(Role, pk=role_id, edition=edition)
@@ -145,9 +139,7 @@ def role_remove(request: HttpRequest, edition: Edition, role_id: int) -> HttpRes
     return _back(edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def role_load(request: HttpRequest, edition: Edition, role_id: int) -> HttpResponse:
     require(can_manage_committee(request.user, edition))
     role = get_object_or_404(Role.objects.select_related("user"), pk=role_id, edition=edition)
@@ -167,17 +159,13 @@ def role_load(request: HttpRequest, edition: Edition, role_id: int) -> HttpRespo
     return _back(edition)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def invitation_revoke(request: HttpRequest, edition: Edition, invitation_id: int) -> HttpResponse:
     done = "The invitation to {email} is withdrawn; its link no longer works."
     return _act_on_invitation(request, edition, invitation_id, services.invitation_revoke, done)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def invitation_resend(request: HttpRequest, edition: Edition, invitation_id: int) -> HttpResponse:
     done = "The invitation went to {email} again."
     return _act_on_invitation(request, edition, invitation_id, services.invitation_resend, done)

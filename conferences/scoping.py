@@ -6,9 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from conferences.models import Edition
 from conferences.selectors import edition_by_slug
@@ -31,6 +33,11 @@ def edition_view(view: Callable[..., ResponseT]) -> Callable[..., ResponseT]:
         return response
 
     return wrapper
+
+
+def edition_action(view: Callable[..., ResponseT]) -> Callable[..., ResponseT]:
+    """A form's POST target on an edition's page: POST only, signed in, edition resolved."""
+    return require_POST(login_required(edition_view(view)))  # type: ignore[return-value]
 
 
 class EditionScopedAPIMixin:

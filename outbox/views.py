@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
 from conferences.models import Edition
-from conferences.scoping import edition_view
+from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from outbox import services
@@ -81,16 +80,12 @@ def _settle(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int, 
     return redirect("outbox:batch", edition_slug=edition.slug, batch_id=batch.pk)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def batch_release(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
     return _settle(request, edition, batch_id, release=True)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def batch_cancel(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
     return _settle(request, edition, batch_id, release=False)
 
@@ -113,9 +108,7 @@ def mail_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int)
     return render(request, "outbox/mail_edit.html", {"mail": mail, "form": form}, status=status)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def mail_remove(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
     mail = _mail(edition, mail_id)
@@ -179,9 +172,7 @@ def template_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_app:
     return render(request, "outbox/template_edit.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def template_reset(request: AuthenticatedHttpRequest, edition: Edition, mail_app: str, mail_name: str) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
     key = _template_key(mail_app, mail_name)

@@ -13,13 +13,12 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
 from committees.policy import is_pc_chair
 from conferences.models import Edition, Phase, Role
 from conferences.roles import RoleKind
-from conferences.scoping import edition_view
+from conferences.scoping import edition_action, edition_view
 from conferences.selectors import edition_timeline
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import PolicyDenied, require, visible_or_404
@@ -172,9 +171,7 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
     )
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
     if kind not in FileKind.values:
         raise Http404("No such kind of file.")
@@ -213,9 +210,7 @@ def submission_withdraw(request: AuthenticatedHttpRequest, edition: Edition, num
     return render(request, "submissions/withdraw.html", {"submission": submission})
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(request.user, edition, number)
     try:
@@ -229,9 +224,7 @@ def submission_restore(request: AuthenticatedHttpRequest, edition: Edition, numb
     return redirect(submission)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def submission_desk_reject(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(request.user, edition, number)
     require(policy.can_desk_reject_submission(request.user, submission))
@@ -243,9 +236,7 @@ def submission_desk_reject(request: AuthenticatedHttpRequest, edition: Edition, 
     return redirect(submission)
 
 
-@require_POST
-@login_required
-@edition_view
+@edition_action
 def submission_extension(request: AuthenticatedHttpRequest, edition: Edition, number: int) -> HttpResponse:
     submission = _submission(request.user, edition, number)
     require(policy.can_grant_extension(request.user, submission))

@@ -60,6 +60,16 @@ class KindSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AssignmentKind.choices, default=AssignmentKind.REVIEW)
 
 
+class CommitSerializer(KindSerializer):
+    override_reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=500,
+        help_text="Required while abstract registration is open; kept in the action log.",
+    )
+
+
 class AddSerializer(KindSerializer):
     number = serializers.IntegerField(min_value=1)
     user = serializers.IntegerField(help_text="The assignee's user id (a PC member for a review).")
@@ -146,15 +156,19 @@ class AssignmentViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        request=KindSerializer, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()})
+        request=CommitSerializer, responses=inline_serializer("Committed", {"committed": serializers.IntegerField()})
     )
     @action(detail=False, methods=["post"])
     def commit(self, request: Request, edition_slug: str) -> Response:
-        """Commit the drafts of one kind (reviews unless ``kind`` says otherwise)."""
-        data = KindSerializer(data=request.data)
+        """Commit the drafts of one kind (reviews unless ``kind`` says otherwise); while abstract
+        registration is open, only with an ``override_reason``."""
+        data = CommitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         committed = services.assignments_commit(
-            edition=self.policy_subject(), by=acting_user(request), kind=data.validated_data["kind"]
+            edition=self.policy_subject(),
+            by=acting_user(request),
+            kind=data.validated_data["kind"],
+            override_reason=data.validated_data["override_reason"],
         )
         return Response({"committed": committed})
 

@@ -6,11 +6,12 @@ in a fixed order so that the solver's ``(paper, reviewer)`` indices map back to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from assignments.loads import effective_max_load, effective_min_load, even_share
 from assignments.models import AssignmentSource
 from assignments.selectors import reviews_of
 from assignments.solver import ML, SYSTEMS, AssignmentProblem
@@ -34,6 +35,9 @@ class EditionInstance:
     reviewer_ids: list[int]
     affinity: npt.NDArray[np.float64]  # the plain affinity (without bids), for reports
     bids: npt.NDArray[np.int8]  # instance encoding
+    # Assignments kept from before (by hand or committed) whose pair became conflicted since:
+    # left out of the pins, so the run proposes a replacement and the chairs remove them.
+    conflicted_pins: list[tuple[int, int]] = field(default_factory=list)  # (submission id, user id)
 
     def paper_index(self) -> dict[int, int]:
         return {sid: i for i, sid in enumerate(self.submission_ids)}
@@ -42,10 +46,11 @@ class EditionInstance:
         return {uid: j for j, uid in enumerate(self.reviewer_ids)}
 
 
-def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionInstance:
+def edition_instance(edition: Edition, *, bid_weight: float = 0.0, even_share: bool = True) -> EditionInstance:
     """Build the problem: affinity (plus ``bid_weight`` x bid level / 2), areas, loads,
     conflicts (declared, automatic and the chairs' forbidden pairs) and pins (review
-    assignments made by hand or already committed)."""
+    assignments made by hand or already committed). Members without an explicit minimum load
+    get their area's even share, unless ``even_share`` is off (then the edition's default)."""
     submissions = list(
         Submission.objects.filter(edition=edition).active().order_by("number").values_list("pk", "number")
     )
@@ -74,25 +79,20 @@ def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionIns
         found = [(paper[s], reviewer[u]) for s, u in rows if s in paper and u in reviewer]
         return np.array(found, dtype=np.int64).reshape(-1, 2)
 
-    conflicts = pairs(
-        list(Conflict.objects.filter(submission__edition=edition).values_list("submission_id", "user_id"))
+    conflicted = set(Conflict.objects.filter(submission__edition=edition).values_list("submission_id", "user_id"))
+    conflicts = pairs(sorted(conflicted))
+    kept = list(
+        reviews_of(edition)
+        .exclude(source=AssignmentSource.SOLVER, is_committed=False)
+        .order_by("submission__number", "user_id")
+        .values_list("submission_id", "user_id")
     )
-    pinned = pairs(
-        list(
-            reviews_of(edition)
-            .exclude(source=AssignmentSource.SOLVER, is_committed=False)
-            .values_list("submission_id", "user_id")
-        )
-    )
+    pinned = pairs([pair for pair in kept if pair not in conflicted])
     problem = AssignmentProblem(
         affinity=affinity + bid_weight * levels / 2.0,
         reviewer_area=np.array([AREA_INDEX[Area(r.area)] for r in roles], dtype=np.int8),
-        max_load=np.array(
-            [r.max_load if r.max_load is not None else edition.default_max_load for r in roles], dtype=np.int64
-        ),
-        min_load=np.array(
-            [r.min_load if r.min_load is not None else edition.default_min_load for r in roles], dtype=np.int64
-        ),
+        max_load=np.array([effective_max_load(edition, r.max_load) for r in roles], dtype=np.int64),
+        min_load=_min_loads(edition, roles, n_papers=len(submissions), conflicts=conflicts, share=even_share),
         systems_per_paper=edition.systems_reviewers_per_paper,
         ml_per_paper=edition.ml_reviewers_per_paper,
         conflicts=conflicts,
@@ -105,4 +105,26 @@ def edition_instance(edition: Edition, *, bid_weight: float = 0.0) -> EditionIns
         reviewer_ids=[r.user_id for r in roles],
         affinity=affinity,
         bids=bids,
+        conflicted_pins=[pair for pair in kept if pair in conflicted and pair[0] in paper],
+    )
+
+
+def _min_loads(
+    edition: Edition, roles: list[Role], *, n_papers: int, conflicts: npt.NDArray[np.int64], share: bool
+) -> npt.NDArray[np.int64]:
+    """Per-member lower bounds; the default is the even share of the member's area."""
+    sizes = {area: sum(1 for r in roles if r.area == area) for area in Area.values}
+    conflicted = np.bincount(conflicts[:, 1], minlength=len(roles)) if len(conflicts) else np.zeros(len(roles))
+    return np.array(
+        [
+            effective_min_load(
+                edition,
+                explicit=r.min_load,
+                explicit_max=r.max_load,
+                share=even_share(edition, r.area, papers=n_papers, members=sizes[r.area]) if share else 0,
+                available=n_papers - int(conflicted[j]),
+            )
+            for j, r in enumerate(roles)
+        ],
+        dtype=np.int64,
     )

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from assignments.models import Assignment, AssignmentKind
+from assignments.loads import effective_max_load, effective_min_load, even_share
+from assignments.models import Assignment, AssignmentKind, AssignmentRun, RunStatus
 from bidding.models import Affinity
 from conferences.access import Facts
-from conferences.models import Area, Edition, Role
+from conferences.models import Area, Edition, Phase, Role
 from conferences.roles import RoleKind
+from conferences.selectors import phase_is_open
 from submissions.models import ACTIVE_STATES, Conflict, Submission
 
 HISTOGRAM_BINS = 10
@@ -28,6 +30,7 @@ class ReviewerLine:
     assignment: Assignment
     area: str
     affinity: float
+    conflicted: bool = False  # a conflict declared after the assignment: to be removed
 
 
 @dataclass
@@ -58,6 +61,10 @@ class MemberRow:
     def overloaded(self) -> bool:
         return self.load > self.max_load
 
+    @property
+    def underloaded(self) -> bool:
+        return self.load < self.min_load
+
 
 @dataclass
 class Preview:
@@ -67,6 +74,15 @@ class Preview:
     drafts: int
     committed: int
     warnings: list[str]
+
+    def load_spread(self) -> list[tuple[str, int, int]]:
+        """Per area with members: its label, the lowest and the highest load."""
+        spread = []
+        for area in Area:
+            loads = [m.load for m in self.members if m.role.area == area]
+            if loads:
+                spread.append((str(area.label), min(loads), max(loads)))
+        return spread
 
 
 def assignment_facts(user: Any, edition: Edition) -> Facts:
@@ -121,6 +137,11 @@ def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()
         .exclude(submission_id__in=without_papers)
         .values_list("submission_id", "user_id", "score")
     }
+    conflicted = set(
+        Conflict.objects.filter(submission__in=submissions, user_id__in=[a.user_id for a in assignments]).values_list(
+            "submission_id", "user_id"
+        )
+    )
     rows = {s.pk: PaperRow(s, needs=_needs(edition), counts={Area.SYSTEMS: 0, Area.ML: 0}) for s in submissions}
     loads: Counter[int] = Counter()
     member_affinity: dict[int, list[float]] = defaultdict(list)
@@ -135,15 +156,23 @@ def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()
         if row is None:
             continue
         area = role.area if role else ""
-        row.reviewers.append(ReviewerLine(a, area, score))
+        row.reviewers.append(ReviewerLine(a, area, score, (a.submission_id, a.user_id) in conflicted))
         if area in row.counts:
             row.counts[area] += 1
+    n_papers = Submission.objects.filter(edition=edition).active().count()
+    area_sizes = Counter(role.area for role in roles.values())
     members = [
         MemberRow(
             role=role,
             load=loads[uid],
-            max_load=role.max_load if role.max_load is not None else edition.default_max_load,
-            min_load=role.min_load if role.min_load is not None else edition.default_min_load,
+            max_load=effective_max_load(edition, role.max_load),
+            min_load=effective_min_load(
+                edition,
+                explicit=role.min_load,
+                explicit_max=role.max_load,
+                share=even_share(edition, role.area, papers=n_papers, members=area_sizes[role.area]),
+                available=n_papers,
+            ),
             mean_affinity=sum(member_affinity[uid]) / len(member_affinity[uid]) if member_affinity[uid] else 0.0,
         )
         for uid, role in sorted(roles.items(), key=lambda item: (item[1].area, item[1].user.last_name))
@@ -156,6 +185,47 @@ def assignment_preview(edition: Edition, *, without_papers: Collection[int] = ()
         drafts=len(assignments) - committed,
         committed=committed,
         warnings=assignment_warnings(edition, without_papers=without_papers),
+    )
+
+
+def _review_counts(
+    edition: Edition, roles: dict[int, Role], without_papers: Collection[int]
+) -> tuple[dict[int, Counter[str]], Counter[int]]:
+    """Reviewers of each paper by area ("?" for someone not on the PC), and each member's load."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    loads: Counter[int] = Counter()
+    reviews = reviews_of(edition).exclude(submission_id__in=without_papers)
+    for sid, uid in reviews.values_list("submission_id", "user_id"):
+        role = roles.get(uid)
+        counts[sid][role.area if role else "?"] += 1
+        loads[uid] += 1
+    return counts, loads
+
+
+def unbalanced_paper_count(edition: Edition, *, without_papers: Collection[int] = ()) -> int:
+    """Active papers whose Systems or ML reviewers are not the number the edition asks for
+    (the chairs' to-do list)."""
+    needs = _needs(edition)
+    counts, _ = _review_counts(edition, _pc_areas(edition), without_papers)
+    papers = Submission.objects.filter(edition=edition).active().exclude(pk__in=without_papers)
+    return sum(any(counts[pk][area] != n for area, n in needs.items()) for pk in papers.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    running: int  # solver runs queued or running
+    failed: int  # failed runs since the last one that finished
+
+
+def job_counts(edition: Edition) -> JobCounts:
+    """The state of the edition's solver runs, for the chairs' to-do list."""
+    runs = AssignmentRun.objects.filter(edition=edition)
+    failed = runs.filter(status=RunStatus.FAILED)
+    last_done = runs.filter(status=RunStatus.DONE).order_by("-created_at").values_list("created_at", flat=True).first()
+    if last_done is not None:
+        failed = failed.filter(created_at__gt=last_done)
+    return JobCounts(
+        running=runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).count(), failed=failed.count()
     )
 
 
@@ -172,13 +242,7 @@ def assignment_warnings(
     papers = Submission.objects.filter(edition=edition).active().exclude(pk__in=without_papers)
     if submissions is not None:
         papers = papers.filter(pk__in=[s.pk for s in submissions])
-    assignments = reviews_of(edition).exclude(submission_id__in=without_papers)
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    loads: Counter[int] = Counter()
-    for sid, uid in assignments.values_list("submission_id", "user_id"):
-        role = roles.get(uid)
-        counts[sid][role.area if role else "?"] += 1
-        loads[uid] += 1
+    counts, loads = _review_counts(edition, roles, without_papers)
     warnings = []
     for paper in papers.order_by("number"):
         have = counts[paper.pk]
@@ -202,6 +266,11 @@ def assignment_warnings(
     warnings.extend(
         f"{c.user.display_name} is assigned #{c.submission.number} despite a conflict of interest." for c in clashes
     )
+    unscored = papers.exclude(pk__in=Affinity.objects.filter(submission__edition=edition).values("submission_id"))
+    warnings.extend(
+        f"#{number} has no computed affinity: the solver scores it 0 for everyone; compute the affinities first."
+        for number in unscored.order_by("number").values_list("number", flat=True)
+    )
     return warnings
 
 
@@ -214,3 +283,24 @@ def papers_to_review(user: Any, edition: Edition) -> QuerySet[Submission]:
         assignments__is_committed=True,
         state__in=ACTIVE_STATES,
     ).order_by("number")
+
+
+@dataclass(frozen=True)
+class CommitSummary:
+    """What committing the review drafts does: who is mailed, which papers are not complete."""
+
+    drafts: int
+    reviewers: int  # distinct people who will be mailed
+    incomplete: list[int]  # numbers of papers in the drafts with an abstract only (no PDF)
+    abstract_registration_open: bool
+
+
+def commit_summary(edition: Edition, *, without_papers: Collection[int] = ()) -> CommitSummary:
+    drafts = reviews_of(edition).filter(is_committed=False).exclude(submission_id__in=without_papers)
+    incomplete = Submission.objects.filter(pk__in=drafts.values("submission_id")).abstract_only()
+    return CommitSummary(
+        drafts=drafts.count(),
+        reviewers=drafts.values("user_id").distinct().count(),
+        incomplete=list(incomplete.order_by("number").values_list("number", flat=True)),
+        abstract_registration_open=phase_is_open(edition, Phase.ABSTRACT_REGISTRATION),
+    )

@@ -27,7 +27,8 @@ from assignments.policy import can_assign_paper, can_manage_assignments
 from assignments.selectors import assignment_warnings
 from assignments.solver import Infeasible, solve
 from conferences.access import forget_access
-from conferences.models import Edition, Role
+from conferences.models import Edition, Phase, Role
+from conferences.selectors import phase_is_open
 from mlsys_conf.policy import require
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from submissions.selectors import conflicted_paper_ids
@@ -122,8 +123,16 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
     _progress(run, 25, f"Solving {len(instance.submission_ids)} papers x {len(instance.reviewer_ids)} members")
     try:
         result = solve(instance.problem, fair=run.fair)
+        loads_note = ""
     except Infeasible as error:
-        return _fail(run_id, [_readable(reason, instance) for reason in error.reasons])
+        # The even-share minimum is a default, not the chairs' wish: drop it before giving up.
+        try:
+            instance = edition_instance(run.edition, bid_weight=run.bid_weight, even_share=False)
+            result = solve(instance.problem, fair=run.fair)
+        except Infeasible as still:
+            return _fail(run_id, [_readable(reason, instance) for reason in still.reasons])
+        reasons = "; ".join(_readable(reason, instance) for reason in error.reasons)
+        loads_note = f"The even share could not be given to every member ({reasons}): loads may be uneven. "
     _progress(run, 90, "Saving the proposal")
     with transaction.atomic():
         reviews = Assignment.objects.filter(submission__edition=run.edition, kind=AssignmentKind.REVIEW)
@@ -150,9 +159,24 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
         )
         done = AssignmentRun.objects.select_related("edition").get(pk=run_id)
         proposed = f"{len(drafts)} draft assignments proposed; objective {result.objective:.4f}"
+        notes = loads_note + (_conflicted_pins_text(instance) if instance.conflicted_pins else "")
+        if notes:
+            AssignmentRun.objects.filter(pk=run_id).update(message=notes.strip())
+            proposed = f"{proposed}. {notes.strip()}"
         _record_run_end(done, before=RunStatus.RUNNING, note=proposed)
     log.info("assignment run %s: objective %.4f, optimal %s", run_id, result.objective, result.proven_optimal)
     return done
+
+
+def _conflicted_pins_text(instance: EditionInstance) -> str:
+    """The kept assignments that became conflicted: the run replaced them, the chairs remove them."""
+    numbers = dict(zip(instance.submission_ids, instance.submission_numbers, strict=True))
+    emails = dict(User.objects.filter(pk__in=[u for _, u in instance.conflicted_pins]).values_list("pk", "email"))
+    listed = ", ".join(f"#{numbers[s]}: {emails.get(u, u)}" for s, u in instance.conflicted_pins)
+    return (
+        f"Proposed removals, conflicted since they were assigned ({listed}): "
+        "the draft adds a replacement; remove these assignments (marked below) before committing."
+    )
 
 
 def _fail(run_id: int, reasons: list[str]) -> AssignmentRun:
@@ -290,10 +314,22 @@ def assignment_forbid(*, submission: Submission, user: User, by: User) -> None:
 
 
 @transaction.atomic
-def assignments_commit(*, edition: Edition, by: User, kind: AssignmentKind = AssignmentKind.REVIEW) -> int:
+def assignments_commit(
+    *, edition: Edition, by: User, kind: AssignmentKind = AssignmentKind.REVIEW, override_reason: str = ""
+) -> int:
     """Make every draft of ``kind`` final and mail each assignee the papers they now have. A
-    chair's commit leaves the drafts of papers they are conflicted with to another chair."""
+    chair's commit leaves the drafts of papers they are conflicted with to another chair. While
+    abstract registration is open, papers are still coming: the commit needs the chair's reason,
+    which is logged."""
     require(can_manage_assignments(by, edition))
+    if phase_is_open(edition, Phase.ABSTRACT_REGISTRATION):
+        if not override_reason.strip():
+            raise ValidationError(
+                "Abstract registration is still open, so papers may still arrive: give a reason to commit anyway."
+            )
+        record_action(
+            edition=edition, actor=by, action="assignments.commit_override", note=override_reason.strip()[:500]
+        )
     drafts = list(
         Assignment.objects.select_for_update(of=("self",))
         .filter(submission__edition=edition, kind=kind, is_committed=False)

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from accounts.typing import AuthenticatedHttpRequest
 from assignments import services
 from assignments.forms import AddForm, RunForm
 from assignments.models import Assignment
 from assignments.policy import can_manage_assignments
-from assignments.selectors import assignment_preview
+from assignments.selectors import assignment_preview, commit_summary
 from conferences.models import Edition
 from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
@@ -111,10 +113,26 @@ def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> Http
     return _back(edition)
 
 
-@edition_action
+@require_http_methods(["GET", "POST"])
+@login_required
+@edition_view
 def commit(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    """GET: what committing will do (who is mailed, incomplete papers); POST: commit, once
+    confirmed, and during abstract registration only with the chair's reason."""
     require(can_manage_assignments(request.user, edition))
-    count = services.assignments_commit(edition=edition, by=request.user)
+    if request.method != "POST":
+        summary = commit_summary(edition, without_papers=conflicted_paper_ids(request.user, edition))
+        return render(request, "assignments/commit_confirm.html", {"summary": summary})
+    if request.POST.get("confirmed") != "yes":
+        messages.error(request, "Tick the confirmation to commit: it mails every reviewer in the draft.")
+        return redirect("assignments:commit", edition_slug=edition.slug)
+    try:
+        count = services.assignments_commit(
+            edition=edition, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assignments:commit", edition_slug=edition.slug)
     messages.success(request, f"{count} assignment{'s' if count != 1 else ''} committed; reviewers are being told.")
     if conflicted_paper_ids(request.user, edition):
         messages.info(request, "Drafts on papers you are conflicted with are left for another chair to commit.")

@@ -254,6 +254,11 @@ def bid_counts_per_member(
     return rows
 
 
+def members_with_few_bids_count(edition: Edition, *, without_papers: Collection[int] = ()) -> int:
+    """Bidding members below their reminder threshold (the chairs' to-do list)."""
+    return sum(row.few for row in bid_counts_per_member(edition, without_papers=without_papers))
+
+
 def bid_counts_per_paper(edition: Edition, *, without_papers: Collection[int] = ()) -> list[PaperBids]:
     """Every active paper with its bids by level and its positive bids from each half, but
     ``without_papers`` (a chair's conflicted papers)."""

@@ -136,6 +136,13 @@ def invitations_of(edition: Edition) -> QuerySet[Invitation]:
     )
 
 
+def unanswered_invitation_count(edition: Edition, *kinds: RoleKind) -> int:
+    """Invitations of ``edition`` (to roles of ``kinds``, or any) nobody has accepted or declined
+    yet: the chairs' to-do list."""
+    pending = Invitation.objects.filter(edition=edition, status=InvitationStatus.PENDING)
+    return (pending.filter(kind__in=kinds) if kinds else pending).count()
+
+
 def invitation_by_token(token: str) -> Invitation | None:
     """The invitation a link carries, revoked ones included (the page says they were withdrawn)."""
     if not token or len(token) > 64:

@@ -3,6 +3,7 @@ API reads a time sent without an offset the same way (``conferences.api.EditionT
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -13,10 +14,26 @@ from conferences.services import EDITION_FIELDS, PhaseWindowInput
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every zone of the tz database, by name (a chair picks one, never types one)."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class EditionSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="Deadlines are shown in this zone and in AoE.",
+        error_messages={"invalid_choice": "'%(value)s' is not a time zone name such as Europe/Berlin."},
+    )
+
     class Meta:
         model = Edition
         fields = EDITION_FIELDS
+        labels = {
+            "systems_reviewers_per_paper": "Systems reviewers per paper",
+            "ml_reviewers_per_paper": "ML reviewers per paper",
+            "max_pdf_mb": "Maximum PDF size (MB)",
+        }
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from conferences.models import Edition, Phase, Release, ReleaseKind
+from conferences.models import Edition, Phase, Release, ReleaseKind, Role
 from conferences.phases import Timeline
 from conferences.roles import RoleKind
 
@@ -21,6 +21,18 @@ def visible_editions_for(user: Any) -> QuerySet[Edition]:
     if getattr(user, "is_authenticated", False):
         return qs.filter(Q(is_public=True) | Q(roles__user=user, roles__kind=RoleKind.PC_CHAIR)).distinct()
     return qs.filter(is_public=True)
+
+
+def edition_of_latest_role(user: Any) -> Edition | None:
+    """The edition, among those ``user`` may see, in which they were most recently given a role;
+    None if they hold none there."""
+    role = (
+        Role.objects.filter(user=user, edition__in=visible_editions_for(user).values("pk"))
+        .select_related("edition")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return role.edition if role else None
 
 
 def edition_by_slug(user: Any, slug: str) -> Edition:

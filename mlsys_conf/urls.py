@@ -25,6 +25,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("submissions.api")),
     path("", include("bidding.api")),
     path("", include("assignments.api")),
+    path("", include("reviews.api")),
     path("", include("actionlog.api")),
     path("", include("outbox.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -50,6 +51,7 @@ edition_patterns = [
     path("", include("submissions.urls")),
     path("", include("bidding.urls")),
     path("", include("assignments.urls")),
+    path("", include("reviews.urls")),
     path("", include("actionlog.urls")),
     path("", include("outbox.urls")),
 ]

@@ -53,3 +53,8 @@ def batches_of(edition: Edition) -> QuerySet[MailBatch]:
 def batch_mails(batch: MailBatch) -> QuerySet[Mail]:
     """The mails of a batch in the order they were queued."""
     return batch.mails.order_by("pk")
+
+
+def failed_mail_count(edition: Edition) -> int:
+    """Mails of ``edition`` whose sending failed (the chairs' to-do list)."""
+    return Mail.objects.filter(edition=edition, status=MailStatus.FAILED).count()

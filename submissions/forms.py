@@ -26,16 +26,21 @@ DECLARABLE_REASONS = [
 
 
 class SubmissionForm(forms.ModelForm):
+    # Declared so the radio list has no empty "---------" choice (and none preselected).
+    topic = forms.ChoiceField(
+        choices=Topic.choices,
+        widget=forms.RadioSelect,
+        help_text="Which half of the PC the paper speaks to. Every paper is reviewed by both halves.",
+    )
+
     class Meta:
         model = Submission
         fields = ("title", "abstract", "topic", "keywords")
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 10, "maxlength": ABSTRACT_MAX}),
-            "topic": forms.RadioSelect,
             "keywords": forms.TextInput(attrs={"placeholder": "e.g. distributed training, compilers, LLM serving"}),
         }
         help_texts = {
-            "topic": "Which half of the PC the paper speaks to. Every paper is reviewed by both halves.",
             "keywords": "Separated by commas.",
         }
 

@@ -180,6 +180,11 @@ def submission_counts(edition: Edition) -> dict[str, int]:
     }
 
 
+def papers_without_pdf_count(edition: Edition) -> int:
+    """Active submissions of ``edition`` with an abstract but no paper yet (the chairs' to-do list)."""
+    return Submission.objects.filter(edition=edition).active().abstract_only().count()
+
+
 # --- Conflicts -------------------------------------------------------------------------------
 
 

@@ -25,12 +25,22 @@ def download_name(file: SubmissionFile) -> str:
     return f"{file.submission.edition.slug}-paper{file.submission.number}{part}-{file.sha256[:8]}.{extension}"
 
 
-def file_response(file: SubmissionFile) -> FileResponse:
+def reviewer_download_name(file: SubmissionFile) -> str:
+    """E.g. ``mlsys2027-paper-17.pdf``, ``mlsys2027-paper-17-supplementary.zip``: what a
+    reviewer saves, with nothing of the authors or of the version in it."""
+    proven = file.proven_type
+    part = "" if file.kind == FileKind.PAPER else f"-{file.kind}"
+    extension = proven.extension if proven else "bin"
+    return f"{file.submission.edition.slug}-paper-{file.submission.number}{part}.{extension}"
+
+
+def file_response(file: SubmissionFile, *, filename: str | None = None) -> FileResponse:
+    """Serve ``file`` under ``filename`` (by default :func:`download_name`)."""
     proven = file.proven_type
     response = FileResponse(
         file.file.open("rb"),
         as_attachment=proven is not ProvenType.PDF,
-        filename=download_name(file),
+        filename=filename or download_name(file),
         content_type=proven.value if proven else UNPROVEN_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"

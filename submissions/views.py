@@ -192,7 +192,8 @@ def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int
         messages.error(request, _errors(error) + " The stored version is unchanged.")
         return redirect(submission)
     if version.is_accepted:
-        messages.success(request, f"Uploaded (SHA-256 {version.sha256[:16]}…). A receipt is on its way by e-mail.")
+        receipt = f"Uploaded; it passed the checks (SHA-256 {version.sha256[:16]}…). A receipt is on its way by e-mail."
+        messages.success(request, receipt)
     else:
         messages.error(request, "The upload was rejected; the previous version stays. See the checks below.")
     return redirect(submission)

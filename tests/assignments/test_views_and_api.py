@@ -53,7 +53,7 @@ def test_run_add_remove_and_commit_from_the_page(
     )
     assert "Assigned #" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assignments:commit", kwargs=kwargs))
+        client.post(reverse("assignments:commit", kwargs=kwargs), {"confirmed": "yes"})
     assert Assignment.objects.filter(is_committed=True).count() == 12
 
 

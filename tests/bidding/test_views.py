@@ -317,7 +317,8 @@ def test_dashboard_links_to_bidding_and_to_the_bids(client: Any, edition: Editio
     client.force_login(pc_systems)
     html = client.get(edition.get_absolute_url()).content.decode()
     assert f'href="{bids_url(edition)}">Bid on papers</a>' in html
-    assert "Bidding is open: you have bid on 0 papers." in html
+    assert "Bidding is open." in html
+    assert f'href="{bids_url(edition)}" id="my-bids">You have bid on 0 papers</a>' in html
     assert stats_url(edition) not in html
     client.force_login(chair)
     html = client.get(edition.get_absolute_url()).content.decode()

@@ -333,3 +333,19 @@ def test_pc_member_cannot_post_deadlines(client: Any, edition: Edition, pc_syste
     assert response.status_code == 403
     assert SETTINGS_REFUSAL in response.content.decode()
     assert list(Deadline.objects.filter(edition=edition).values_list("phase", "closes_at")) == before
+
+
+def test_the_time_zone_is_a_choice_from_the_tz_database(client: Any, edition: Edition, chair: Any) -> None:
+    client.force_login(chair)
+    html = client.get(settings_url(edition)).content.decode()
+    assert '<select name="time_zone"' in html
+    assert '<option value="America/Los_Angeles" selected>America/Los Angeles</option>' in html
+    assert '<option value="Asia/Kolkata">' in html
+
+
+def test_the_settings_labels_are_in_proper_case(client: Any, edition: Edition, chair: Any) -> None:
+    client.force_login(chair)
+    html = client.get(settings_url(edition)).content.decode()
+    assert "ML reviewers per paper" in html
+    assert "Systems reviewers per paper" in html
+    assert "Ml reviewers" not in html

@@ -40,5 +40,9 @@ def test_chair_runs_adjusts_and_commits(page: Page, live_server: Any, edition: A
     expect(page.locator(".message.success")).to_contain_text("Assigned #1")
 
     page.locator("#commit").click()
+    expect(page.locator("#abstract-open")).to_be_visible()  # the fixture edition still takes abstracts
+    page.get_by_label("Reason to commit during abstract registration").fill("Early assignment for the shepherds")
+    page.get_by_label("Mail").check()
+    page.locator("#commit-confirm").click()
     expect(page.locator(".message.success")).to_contain_text("12 assignments committed")
     assert Assignment.objects.filter(is_committed=True).count() == 12

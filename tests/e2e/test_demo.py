@@ -34,7 +34,7 @@ def test_the_chair_sees_every_dashboard_page_and_runs_the_solver(page: Page, liv
     expect(page.locator("#chair-panel")).to_contain_text("PC: 7 Systems · 7 ML")
     for link in ("Submissions", "Committee", "Bids", "Deadlines", "Settings"):
         visit(page, live_server.url + EDITION)
-        page.locator("#chair-panel").get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("navigation", name="Chair menu").get_by_role("link", name=link, exact=True).click()
         expect(page.locator("main h1")).to_be_visible()
     visit(page, live_server.url + EDITION + "chair/assignments/")
     page.get_by_role("button", name="Run the solver").click()

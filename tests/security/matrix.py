@@ -46,6 +46,7 @@ AUTHORS = frozenset({"author", "coauthor"})
 SEES_PAPER = AUTHORS | CHAIRS  # paper P's own pages: its authors and the chairs
 BIDS_ON_PAPER = frozenset({"pc_unassigned", "pc_assigned"})  # PC members not conflicted with P
 NOBODY: frozenset[str] = frozenset()
+REVIEWS_PAPER = frozenset({"pc_assigned", "chair"})  # P's reviewer's page: committed to them, or a chair not conflicted
 
 # Statuses of an allowed request, by what it does.
 SHOWN = frozenset({200})
@@ -197,8 +198,10 @@ MATRIX: dict[str, Entry] = {
     "assignments:run": page(POST=chairs_only(REDIRECTED, body={"bid_weight": "heavy"})),
     "assignments:add": page(POST=chairs_only(REDIRECTED, body={"number": "x"})),
     "assignments:swap": page(POST=conflicted_chair_loses(REDIRECTED, body=p_swapped_with_q)),  # P's assignment
-    "assignments:commit": page(POST=chairs_only(REDIRECTED)),
+    "assignments:commit": page(GET=chairs_only(), POST=chairs_only(REDIRECTED, body={"confirmed": "no"})),
     "assignments:remove": page(POST=conflicted_chair_loses(REDIRECTED)),  # P's assignment
+    "reviews:paper": page(GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    "reviews:file": page(GET=paper_p(REVIEWS_PAPER, SHOWN)),
     # --- The action log (chairs) -------------------------------------------------------------
     "actionlog:log": page(GET=chairs_only()),
     "api:actions": api(GET=chairs_only()),
@@ -280,9 +283,10 @@ MATRIX: dict[str, Entry] = {
     "api:assignment-run-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"bid_weight": "heavy"})),
     "api:assignment-run-detail": api({"pk": "run.pk"}, GET=chairs_only()),
     "api:assignment-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={})),
-    "api:assignment-commit": api(POST=chairs_only(SHOWN)),
+    "api:assignment-commit": api(POST=chairs_only(SHOWN, body={"override_reason": "abstracts still open here"})),
     "api:assignment-detail": api({"pk": "assignment.pk"}, DELETE=conflicted_chair_loses(API_DONE)),  # P's assignment
     "api:paper-to-review-list": api(GET=check(ON_PC, SHOWN)),
+    "api:paper-to-review-detail": api(GET=paper_p(REVIEWS_PAPER, SHOWN)),
 }
 
 # Django's admin: staff only (no persona is staff), for every model it registers, so its

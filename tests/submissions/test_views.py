@@ -173,8 +173,8 @@ def test_rejected_versions_are_listed_but_the_accepted_one_counts(
     paper_upload(submission=submission, content=b"not a pdf", filename="paper.txt", by=author)
     client.force_login(author)
     html = client.get(submission.get_absolute_url()).content.decode()
-    assert html.count('<span class="badge closed">rejected</span>') == 1
-    assert html.count('<span class="badge open">accepted</span>') == 1
+    assert html.count('<span class="badge closed">did not pass the checks</span>') == 1
+    assert html.count('<span class="badge open">passed the checks</span>') == 1
     assert file_url(stored_paper) in html
 
 
@@ -432,7 +432,7 @@ def test_upload_an_accepted_paper(client: Any, submission: Submission, author: A
     version = current_paper(submission)
     assert version is not None
     assert version.sha256 in html
-    assert f"Uploaded (SHA-256 {version.sha256[:16]}" in html
+    assert f"Uploaded; it passed the checks (SHA-256 {version.sha256[:16]}" in html
     assert "PDF, 2 pages" in html
     assert 'data-check="fonts_embedded"' in html
 

@@ -125,8 +125,14 @@ def role_grant_by_email(*, edition: Edition, email: str, kind: RoleKind, area: s
 
 @transaction.atomic
 def role_revoke(*, role: Role, by: Any) -> None:
-    """A chair takes a role away."""
+    """A chair takes a role away; an edition always keeps one PC chair."""
     require(policy.can_manage_committee(by, role.edition))
+    if RoleKind(role.kind).is_chair:
+        chairs = Role.objects.select_for_update().filter(edition=role.edition, kind=role.kind)
+        if len(chairs) <= 1:
+            raise ValidationError(
+                f"{role.user.display_name} is the last {role.get_kind_display()}; add another one first."
+            )
     forget_access(role.user)
     record_action(
         edition=role.edition,

@@ -134,8 +134,12 @@ def role_add(request: HttpRequest, edition: Edition) -> HttpResponse:
 def role_remove(request: HttpRequest, edition: Edition, role_id: int) -> HttpResponse:
     require(can_manage_committee(request.user, edition))
     role = get_object_or_404(Role, pk=role_id, edition=edition)
-    services.role_revoke(role=role, by=request.user)
-    messages.success(request, f"{role.user.display_name} is no longer {role.get_kind_display()}.")
+    if request.POST.get("confirm") != "yes":  # the page's button asks first
+        messages.error(request, f"Nothing removed: confirm that {role.user.display_name} should go.")
+        return _back(edition)
+    with refusal_as_message(request):
+        services.role_revoke(role=role, by=request.user)
+        messages.success(request, f"{role.user.display_name} is no longer {role.get_kind_display()}.")
     return _back(edition)
 
 

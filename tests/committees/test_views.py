@@ -90,10 +90,31 @@ def test_chair_adding_a_pc_member_without_half_sees_why(
     assert not Role.objects.filter(user=outsider).exists()
 
 
+def test_removing_a_role_asks_for_confirmation_first(client: Any, edition: Edition, chair: Any, pc_ml: Any) -> None:
+    role = Role.objects.get(edition=edition, user=pc_ml)
+    client.force_login(chair)
+    response = client.post(remove_url(edition, role), follow=True)
+    assert "Nothing removed: confirm that" in response.content.decode()
+    assert Role.objects.filter(pk=role.pk).exists()
+    assert f'aria-label="Yes, remove {pc_ml.display_name} as PC member"' in response.content.decode()
+
+
+def test_the_last_pc_chair_cannot_be_removed(client: Any, edition: Edition, chair: Any, admin_user: Any) -> None:
+    role = Role.objects.get(edition=edition, user=chair)
+    client.force_login(admin_user)  # a superuser may manage the committee without being its chair
+    response = client.post(remove_url(edition, role), {"confirm": "yes"}, follow=True)
+    assert "is the last PC chair; add another one first." in response.content.decode()
+    assert Role.objects.filter(pk=role.pk).exists()
+    second = RoleFactory(edition=edition, kind=RoleKind.PC_CHAIR).user
+    client.force_login(second)
+    assert client.post(remove_url(edition, role), {"confirm": "yes"}).status_code == 302
+    assert not Role.objects.filter(pk=role.pk).exists()
+
+
 def test_chair_removes_a_role(client: Any, edition: Edition, chair: Any, pc_ml: Any) -> None:
     role = Role.objects.get(edition=edition, user=pc_ml)
     client.force_login(chair)
-    response = client.post(remove_url(edition, role))
+    response = client.post(remove_url(edition, role), {"confirm": "yes"})
     assert response.status_code == 302
     assert response["Location"] == committee_url(edition)
     assert not Role.objects.filter(pk=role.pk).exists()

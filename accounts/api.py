@@ -13,15 +13,18 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
+from accounts.publication_import import ImportRefused, parse_export, publications_import, read_upload
 from accounts.selectors import api_tokens_of
 from accounts.services import PROFILE_FIELDS, api_token_create, api_token_revoke, profile_update
 from accounts.typing import acting_user
+from mlsys_conf.limits import PUBLICATIONS_IMPORT_MAX_BYTES
 
 
 class ProfileSerializer(CountryFieldMixin, serializers.ModelSerializer):  # country as its code, e.g. "DE"
@@ -47,6 +50,65 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = profile_update(user=acting_user(request), **serializer.validated_data)
         return Response(ProfileSerializer(user).data)
+
+
+class PublicationImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        required=False,
+        help_text="A DBLP export (BibTeX or XML) or a Semantic Scholar export (BibTeX, or the JSON of "
+        "/author/{id}/papers with title and abstract); or send its text as ``content``.",
+    )
+    content = serializers.CharField(
+        required=False, max_length=PUBLICATIONS_IMPORT_MAX_BYTES, trim_whitespace=False, help_text="The file's text."
+    )
+    dry_run = serializers.BooleanField(default=False, help_text="Only say what would be added.")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("file" in attrs) == ("content" in attrs):
+            raise serializers.ValidationError("Send either file or content.")
+        return attrs
+
+
+class ImportedPublicationSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    abstract = serializers.CharField()
+
+
+class PublicationImportResultSerializer(serializers.Serializer):
+    added = ImportedPublicationSerializer(many=True)
+    duplicates = serializers.ListField(child=serializers.CharField(), help_text="Titles already there: skipped.")
+    left_out = serializers.ListField(
+        child=serializers.CharField(), help_text="Titles that no longer fit the profile's limit."
+    )
+    publications = serializers.CharField(help_text="The publications text, after the import (or as it would be).")
+
+
+class PublicationImportView(APIView):
+    """Add the publications of an export file to the caller's profile: appended, titles
+    already there skipped, nothing removed."""
+
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    @extend_schema(request=PublicationImportSerializer, responses=PublicationImportResultSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = PublicationImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            raw = read_upload(data["file"]) if "file" in data else data["content"].encode()
+            publications = parse_export(raw)
+        except ImportRefused as error:
+            raise serializers.ValidationError({"file" if "file" in data else "content": error.messages}) from None
+        plan = publications_import(user=acting_user(request), publications=publications, dry_run=data["dry_run"])
+        return Response(
+            {
+                "added": [{"title": p.title, "abstract": p.abstract} for p in plan.added],
+                "duplicates": plan.duplicates,
+                "left_out": plan.left_out,
+                "publications": plan.text,
+            }
+        )
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -113,6 +175,7 @@ class ApiTokenDetailView(APIView):
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/publications/import/", PublicationImportView.as_view(), name="me-publications-import"),
     path("tokens/", ApiTokenListView.as_view(), name="tokens"),
     path("tokens/<int:token_id>/", ApiTokenDetailView.as_view(), name="token"),
 ]

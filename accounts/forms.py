@@ -3,6 +3,7 @@ form names a new API token and says when it expires."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.publication_import import Publication
 from accounts.services import PROFILE_FIELDS
+from mlsys_conf.limits import PUBLICATIONS_IMPORT_MAX_BYTES, PUBLICATIONS_MAX
 
 
 def https_url_fields(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -63,3 +66,35 @@ class ApiTokenForm(forms.Form):
     def expires_at(self) -> datetime | None:
         days = self.cleaned_data["expires_in_days"]
         return None if days is None else timezone.now() + timedelta(days=days)
+
+
+class PublicationImportForm(forms.Form):
+    file = forms.FileField(
+        label="Export file",
+        help_text="From DBLP (BibTeX or XML export of your publication list) or Semantic Scholar (BibTeX, or "
+        "the JSON of the API's author papers with title and abstract); "
+        f"at most {PUBLICATIONS_IMPORT_MAX_BYTES // 2**20} MB.",
+    )
+
+
+class PublicationImportConfirmForm(forms.Form):
+    """The previewed publications, carried to the confirmation as JSON ``[[title, abstract], ...]``."""
+
+    entries = forms.CharField(widget=forms.HiddenInput, max_length=2 * PUBLICATIONS_MAX)
+
+    def clean_entries(self) -> list[Publication]:
+        try:
+            rows = json.loads(self.cleaned_data["entries"])
+        except ValueError:
+            rows = None
+        if not isinstance(rows, list) or not all(
+            isinstance(row, list) and len(row) == 2 and all(isinstance(part, str) for part in row) for row in rows
+        ):
+            raise forms.ValidationError("The preview is damaged; upload the file again.")
+        return [Publication(title, abstract) for title, abstract in rows]
+
+    @staticmethod
+    def carrying(publications: list[Publication]) -> PublicationImportConfirmForm:
+        return PublicationImportConfirmForm(
+            initial={"entries": json.dumps([[p.title, p.abstract] for p in publications], ensure_ascii=False)}
+        )

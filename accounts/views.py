@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, ProfileForm
+from accounts import publication_import
+from accounts.forms import ApiTokenForm, ProfileForm, PublicationImportConfirmForm, PublicationImportForm
+from accounts.publication_import import ImportPlan, ImportRefused, parse_export, read_upload
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_create, api_token_revoke, profile_update
 from accounts.typing import AuthenticatedHttpRequest
@@ -55,6 +57,41 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     return _profile_page(request, form=form)
+
+
+@login_required
+def publications_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload an export, see what it adds, then confirm; existing publications are kept."""
+    if request.method == "POST" and "entries" in request.POST:
+        confirm = PublicationImportConfirmForm(request.POST)
+        if not confirm.is_valid():
+            messages.error(request, "The preview is damaged; upload the file again.")
+            return redirect("accounts:publications_import")
+        done = publication_import.publications_import(user=request.user, publications=confirm.cleaned_data["entries"])
+        added = len(done.added)
+        if added:
+            messages.success(request, f"Added {added} publication{'s' if added != 1 else ''} to your profile.")
+        else:
+            messages.info(request, "Nothing added: these publications are on your profile already.")
+        return redirect("accounts:profile")
+    form = PublicationImportForm(request.POST, request.FILES) if request.method == "POST" else PublicationImportForm()
+    plan: ImportPlan | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            publications = parse_export(read_upload(form.cleaned_data["file"]))
+        except ImportRefused as error:
+            form.add_error("file", error)
+        else:
+            plan = publication_import.publications_import(user=request.user, publications=publications, dry_run=True)
+    return render(
+        request,
+        "accounts/publications_import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "confirm_form": PublicationImportConfirmForm.carrying(plan.added) if plan else None,
+        },
+    )
 
 
 @never_cache  # the page shows the new secret, once

@@ -4,9 +4,11 @@ only, double-blind)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -34,16 +36,46 @@ RUN_OUTPUT_FIELDS = (
     "proven_optimal",
     "solve_seconds",
     "message",
+    "fairness",
     "created_at",
     "finished_at",
 )
 
 
+class FairnessFiguresSerializer(serializers.Serializer):
+    worst_paper_score = serializers.FloatField()
+    worst_paper = serializers.IntegerField(
+        allow_null=True, help_text="Its number; null when you are conflicted with it (another chair's paper)."
+    )
+    total_score = serializers.FloatField()
+
+
+class FairnessSerializer(serializers.Serializer):
+    """What the fairness option changed compared with the plain optimum, or why it could not
+    be proven; empty for a run without ``fair`` (or not done)."""
+
+    plain = FairnessFiguresSerializer(help_text="The plain optimum: the highest total score.")
+    fair = FairnessFiguresSerializer(help_text="The fair assignment this run proposed.")
+    changed = serializers.BooleanField(help_text="Whether fairness raised the worst paper's score.")
+    restricted = serializers.BooleanField(
+        help_text="Too large to prove: the fair solve only considered each paper's best candidates."
+    )
+    proven_optimal = serializers.BooleanField()
+    note = serializers.CharField(help_text="The same, in a sentence.")
+
+
 class RunSerializer(serializers.ModelSerializer):
+    fairness = serializers.SerializerMethodField()
+
     class Meta:
         model = AssignmentRun
         fields = RUN_OUTPUT_FIELDS + RUN_INPUT_FIELDS
         read_only_fields = RUN_OUTPUT_FIELDS
+
+    @extend_schema_field(FairnessSerializer(allow_null=True))
+    def get_fairness(self, run: AssignmentRun) -> dict[str, Any] | None:
+        hidden = self.context.get("hidden_numbers", ())
+        return run.fairness_for(hidden) if run.fairness else None
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -98,6 +130,14 @@ class RunViewSet(
         if self.is_schema_generation:
             return AssignmentRun.objects.none()
         return self.policy_subject().assignment_runs.all()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not self.is_schema_generation:
+            edition = self.policy_subject()
+            hidden = conflicted_paper_ids(self.request.user, edition)
+            context["hidden_numbers"] = set(edition.submissions.filter(pk__in=hidden).values_list("number", flat=True))
+        return context
 
     def create(self, request: Request, edition_slug: str) -> Response:
         data = RunSerializer(data=request.data)

@@ -4,7 +4,9 @@ are what the review phase uses."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -54,7 +56,12 @@ class _Kind:
 
 
 _KIND_WORDS = {
-    AssignmentKind.REVIEW.value: _Kind("review", "reviews", "a PC member", frozenset({RoleKind.PC_MEMBER})),
+    AssignmentKind.REVIEW.value: _Kind(
+        "review",
+        "reviews",
+        "a PC member",  # (or an external reviewer, who joins through a request: reviews.external)
+        frozenset({RoleKind.PC_MEMBER, RoleKind.EXTERNAL_REVIEWER}),
+    ),
     AssignmentKind.META_REVIEW.value: _Kind(
         "meta-review",
         "meta-reviews",
@@ -76,6 +83,9 @@ class Assignment(models.Model):
     kind = models.CharField(max_length=12, choices=AssignmentKind.choices, default=AssignmentKind.REVIEW)
     source = models.CharField(max_length=10, choices=AssignmentSource.choices)
     is_committed = models.BooleanField(default=False)
+    is_secondary = models.BooleanField(
+        default=False, help_text="A review assignment the chairs made secondary (HotCRP's review types)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -113,6 +123,12 @@ class AssignmentRun(models.Model):
     proven_optimal = models.BooleanField(default=False)
     solve_seconds = models.FloatField(null=True, blank=True)
     message = models.TextField(blank=True, help_text="Why the run failed, e.g. which paper lacks reviewers.")
+    fairness = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a fair run: the worst paper's score and the total of the plain optimum and of the fair "
+        "assignment, whether fairness changed anything (or why it could not be proven), and a sentence saying so.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -122,3 +138,15 @@ class AssignmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} of {self.edition.slug}: {self.status}"
+
+    def fairness_for(self, hidden_numbers: Collection[int]) -> dict[str, Any]:
+        """The fairness comparison as a chair sees it: the worst paper of either assignment is
+        left unnamed when the chair is conflicted with it (``hidden_numbers``)."""
+        shown: dict[str, Any] = dict(self.fairness or {})
+        for side in ("plain", "fair"):
+            if isinstance(shown.get(side), dict):
+                figures = dict(shown[side])
+                if figures.get("worst_paper") in hidden_numbers:
+                    figures["worst_paper"] = None
+                shown[side] = figures
+        return shown

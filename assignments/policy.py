@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from committees.policy import is_on_pc, is_pc_chair
+from conferences.access import holds_any
 from conferences.models import Edition
 from mlsys_conf.policy import Verdict, rule, when_signed_in
 from submissions.models import Submission
@@ -27,4 +28,5 @@ def can_assign_paper(user: Any, submission: Submission) -> Verdict:
 
 @rule
 def can_see_own_assignments(user: Any, edition: Edition) -> Verdict:
-    return when_signed_in(user, is_on_pc(user, edition), "Only the PC of this edition has papers to review.")
+    reviewer = is_on_pc(user, edition) or holds_any(user, edition, "reviews")  # external reviewers too
+    return when_signed_in(user, reviewer, "Only the PC of this edition has papers to review.")

@@ -32,6 +32,11 @@ class ReviewerLine:
     affinity: float
     conflicted: bool = False  # a conflict declared after the assignment: to be removed
 
+    @property
+    def area_label(self) -> str:
+        """The half in words ("Systems", "ML"), "?" for someone not on the PC."""
+        return str(Area(self.area).label) if self.area in Area.values else "?"
+
 
 @dataclass
 class PaperRow:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,8 @@ from assignments.instance import EditionInstance, edition_instance
 from assignments.models import Assignment, AssignmentKind, AssignmentRun, AssignmentSource, RunStatus
 from assignments.policy import can_assign_paper, can_manage_assignments
 from assignments.selectors import assignment_warnings
-from assignments.solver import Infeasible, solve
+from assignments.solver import AssignmentResult, Infeasible, solve
+from assignments.solver.fairness import FAIR_CANDIDATES, FAIR_MAX_ARCS
 from conferences.access import forget_access
 from conferences.models import Edition, Phase, Role
 from conferences.selectors import phase_is_open
@@ -39,6 +41,9 @@ log = logging.getLogger(__name__)
 # A run still queued or running after this long lost its worker (killed, out of memory): the
 # next run_start marks it failed instead of waiting for it forever. Solves take minutes at most.
 RUN_STALE_AFTER = timedelta(hours=1)
+# The fair run "changed something" when its worst paper scores more than this (relative) above
+# the plain optimum's: the fairness search's own tolerance.
+FAIR_CHANGE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
             proven_optimal=result.proven_optimal,
             solve_seconds=result.solve_seconds,
             finished_at=timezone.now(),
+            fairness=fairness_summary(result, instance.submission_numbers) if run.fair else {},
         )
         done = AssignmentRun.objects.select_related("edition").get(pk=run_id)
         proposed = f"{len(drafts)} draft assignments proposed; objective {result.objective:.4f}"
@@ -163,9 +169,76 @@ def _solve_and_store(run_id: int) -> AssignmentRun:
         if notes:
             AssignmentRun.objects.filter(pk=run_id).update(message=notes.strip())
             proposed = f"{proposed}. {notes.strip()}"
+        if done.fairness.get("note"):
+            proposed = f"{proposed}. {done.fairness['note']}"
         _record_run_end(done, before=RunStatus.RUNNING, note=proposed)
     log.info("assignment run %s: objective %.4f, optimal %s", run_id, result.objective, result.proven_optimal)
     return done
+
+
+def fairness_summary(result: AssignmentResult, numbers: list[int]) -> dict[str, Any]:
+    """What the fairness option changed compared with the plain optimum (the highest total): the
+    worst paper's score (and which paper it is) and the total score of both, and a sentence for
+    the chairs, which also says when the fair assignment could not be proven the best. The
+    sentence names no paper: a chair conflicted with the worst one must not learn its score
+    (see :meth:`AssignmentRun.fairness_for`)."""
+    stats = result.stats
+
+    def number(index: Any) -> int | None:
+        return numbers[index] if isinstance(index, int) and 0 <= index < len(numbers) else None
+
+    plain_worst = float(stats.get("plain_min_paper_score", result.min_paper_score))
+    plain_total = float(stats.get("plain_objective", result.objective))
+    fair_worst, fair_total = result.min_paper_score, result.objective
+    fair_index = int(np.argmin(result.per_paper_score)) if result.per_paper_score.size else None
+    changed = fair_worst - plain_worst > FAIR_CHANGE_TOLERANCE * max(1.0, abs(plain_worst))
+    summary: dict[str, Any] = {
+        "plain": {
+            "worst_paper_score": plain_worst,
+            "worst_paper": number(stats.get("plain_worst_paper")),
+            "total_score": plain_total,
+        },
+        "fair": {"worst_paper_score": fair_worst, "worst_paper": number(fair_index), "total_score": fair_total},
+        "changed": bool(changed),
+        "restricted": bool(stats.get("restricted", False)),
+        "proven_optimal": result.proven_optimal,
+    }
+    if stats.get("nothing_to_choose"):
+        note = (
+            "Fairness changed nothing: every assignment is already fixed (made by hand or committed), "
+            "so there was nothing left to choose."
+        )
+    elif changed:
+        note = (
+            f"Fairness raised the worst paper's score from {_score(plain_worst)} "
+            f"to {_score(fair_worst)}; "
+            f"the total score went from {_score(plain_total)} to {_score(fair_total)}."
+        )
+    elif result.proven_optimal:
+        note = (
+            f"Fairness changed nothing: the plain optimum already had the best worst-paper score "
+            f"({_score(plain_worst)}); total score {_score(plain_total)}."
+        )
+    else:
+        note = (
+            f"Fairness found no better worst-paper score than the plain optimum's "
+            f"({_score(plain_worst)}); total score {_score(plain_total)}."
+        )
+    if summary["restricted"]:
+        pairs, limit = int(stats.get("allowed_pairs", 0)), int(stats.get("max_arcs", FAIR_MAX_ARCS))
+        note += (
+            f" Too large to prove: {pairs:,} possible (paper, member) pairs, above the limit of {limit:,}, "
+            f"so the fair solve was restricted to each paper's {stats.get('candidates', FAIR_CANDIDATES)} best "
+            "candidates and the plain optimum's pairs; a better worst-paper score may exist."
+        )
+    elif not result.proven_optimal and not stats.get("nothing_to_choose"):
+        note += " The solver stopped before proving this the best worst-paper score; a better one may exist."
+    summary["note"] = note
+    return summary
+
+
+def _score(value: float) -> str:
+    return f"{value:.4g}" if abs(value) < 1 else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _conflicted_pins_text(instance: EditionInstance) -> str:
@@ -267,6 +340,19 @@ def assignment_add(
 
 
 @transaction.atomic
+def assignment_add_committed(*, submission: Submission, user: User, kind: AssignmentKind, by: Any) -> Assignment:
+    """A committed assignment at once, for an app above that has checked its own policy (an
+    external reviewer accepting a request the chairs approved): no draft, no solver. Refused
+    like a chair's by hand (not a holder of the kind, a conflict, an inactive paper)."""
+    assignment = _create(submission=submission, user=user, kind=AssignmentKind(kind), by=by)
+    assignment.is_committed, assignment.committed_at = True, timezone.now()
+    assignment.save(update_fields=["is_committed", "committed_at"])
+    _record("committed", assignment, by, kind=(None, assignment.kind), is_committed=(None, True))
+    log.info("user %s committed user %s to #%s (%s)", getattr(by, "pk", None), user.pk, submission.number, kind)
+    return assignment
+
+
+@transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User) -> Change:
     edition, submission, user = assignment.submission.edition, assignment.submission, assignment.user
     require(can_assign_paper(by, submission))
@@ -298,6 +384,23 @@ def assignment_swap(*, first: Assignment, second: Assignment, by: User) -> Chang
     log.info("user %s swapped the %ss of #%s and #%s", by.pk, kind, a_sub.number, b_sub.number)
     warnings = assignment_warnings(a_sub.edition, submissions=[a_sub, b_sub], users=[a_user, b_user])
     return Change(swapped[1], warnings)
+
+
+@transaction.atomic
+def assignment_replace(*, assignment: Assignment, user: User, by: User) -> Change:
+    """Give an assignment to another member (a draft by hand, pinned for the next run); refused,
+    with the reason, when that member may not hold it: a conflict of interest with the paper,
+    not on the committee, or already assigned to it."""
+    submission, before = assignment.submission, assignment.user
+    require(can_assign_paper(by, submission))
+    kind = AssignmentKind(assignment.kind)
+    if user.pk == before.pk:
+        raise ValidationError(f"{user.display_name} already {kind.verb} #{submission.number}; choose someone else.")
+    assignment.delete()
+    replaced = _create(submission=submission, user=user, kind=kind, by=by)
+    _record("swapped", replaced, by, user=(before.pk, user.pk))
+    log.info("user %s gave the %s of #%s from user %s to user %s", by.pk, kind, submission.number, before.pk, user.pk)
+    return Change(replaced, assignment_warnings(submission.edition, submissions=[submission], users=[before, user]))
 
 
 @transaction.atomic

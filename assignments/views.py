@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.typing import AuthenticatedHttpRequest
 from assignments import services
-from assignments.forms import AddForm, RunForm
-from assignments.models import Assignment
+from assignments.forms import AddForm, RunForm, SwapForm, pc_members
+from assignments.models import Assignment, AssignmentKind
 from assignments.policy import can_manage_assignments
 from assignments.selectors import assignment_preview, commit_summary
 from conferences.models import Edition
@@ -24,6 +24,8 @@ from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from submissions.selectors import conflicted_paper_ids
 from submissions.services import conflicts_refresh_edition
+
+ID_DIGITS = 18  # longer "ids" are no ids (and would overflow a bigint)
 
 
 def _back(edition: Edition) -> HttpResponse:
@@ -42,15 +44,21 @@ def dashboard(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
     require(can_manage_assignments(request.user, edition))
     conflicts_refresh_edition(edition=edition)  # cheap, and the chairs assign from what they see here
     hidden = conflicted_paper_ids(request.user, edition)  # a chair's own conflicts are another chair's
+    run = edition.assignment_runs.first()
+    hidden_numbers = set(edition.submissions.filter(pk__in=hidden).values_list("number", flat=True))
     return render(
         request,
         "assignments/dashboard.html",
         {
             "preview": assignment_preview(edition, without_papers=hidden),
             "conflicted_papers": len(hidden),
-            "run": edition.assignment_runs.first(),
+            "run": run,
+            "fairness": run.fairness_for(hidden_numbers) if run else {},
             "run_form": RunForm(),
-            "add_form": AddForm(edition=edition),
+            "add_form": AddForm(edition=edition, hidden=hidden),
+            "swap_form": SwapForm(
+                assignments=_manageable(request.user, edition).filter(kind=AssignmentKind.REVIEW), edition=edition
+            ),
         },
     )
 
@@ -71,14 +79,11 @@ def run_start(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
 @edition_action
 def assignment_add(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_assignments(request.user, edition))
-    form = AddForm(request.POST, edition=edition)
+    form = AddForm(request.POST, edition=edition, hidden=conflicted_paper_ids(request.user, edition))
     if not form.is_valid():
-        messages.error(request, "Choose a paper number and a PC member.")
+        messages.error(request, "Choose a paper and a PC member from the lists.")
         return _back(edition)
-    submission = edition.submissions.filter(number=form.cleaned_data["number"]).first()
-    if submission is None:
-        messages.error(request, f"There is no paper #{form.cleaned_data['number']}.")
-        return _back(edition)
+    submission = edition.submissions.get(number=form.cleaned_data["number"])
     with refusal_as_message(request):
         change = services.assignment_add(submission=submission, user=form.cleaned_data["user"].user, by=request.user)
         _report(request, change, f"Assigned #{submission.number}.")
@@ -103,14 +108,37 @@ def assignment_remove(request: AuthenticatedHttpRequest, edition: Edition, assig
 
 @edition_action
 def assignment_swap(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    """An assignment (``first``) goes to another PC member (``replacement``, a user id), or
+    trades reviewers with a second assignment (``second``)."""
     require(can_manage_assignments(request.user, edition))
-    pair = [
-        get_object_or_404(_manageable(request.user, edition), pk=request.POST.get(k) or 0) for k in ("first", "second")
-    ]
+    first = get_object_or_404(_manageable(request.user, edition), pk=_posted_id(request, "first"))
+    if request.POST.get("second") and request.POST.get("replacement"):
+        messages.error(request, "Choose either a replacement or an assignment to trade with, not both.")
+        return _back(edition)
+    if request.POST.get("second"):
+        second = get_object_or_404(_manageable(request.user, edition), pk=_posted_id(request, "second"))
+        with refusal_as_message(request):
+            change = services.assignment_swap(first=first, second=second, by=request.user)
+            _report(request, change, "Swapped.")
+        return _back(edition)
+    role = pc_members(edition).filter(user_id=_posted_id(request, "replacement")).first()
+    if role is None:
+        messages.error(request, "Choose the replacement from the list of PC members.")
+        return _back(edition)
     with refusal_as_message(request):
-        change = services.assignment_swap(first=pair[0], second=pair[1], by=request.user)
-        _report(request, change, "Swapped.")
+        change = services.assignment_replace(assignment=first, user=role.user, by=request.user)
+        _report(
+            request,
+            change,
+            f"{role.user.display_name} now {AssignmentKind(first.kind).verb} #{first.submission.number}.",
+        )
     return _back(edition)
+
+
+def _posted_id(request: HttpRequest, key: str) -> int:
+    """An id chosen in a list (0, which matches nothing, if missing or not a number)."""
+    value = request.POST.get(key, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= ID_DIGITS else 0
 
 
 @require_http_methods(["GET", "POST"])

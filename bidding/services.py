@@ -1,7 +1,9 @@
 """Bids and affinities. The bidding services enforce "who may bid" themselves, with the policy's
 reason (:func:`bidding.policy.can_bid_on_paper`: the role, the phase to the second, the paper);
 the pages and the API only ask the policy what to show. Affinities are computed for a whole
-edition at once, by a job a chair asks for.
+edition at once, by a job a chair asks for (and every ten minutes while pairs are missing), and
+at once for a paper when it is registered or changed and for a member when they join
+(:func:`affinity_complete`, started by :mod:`bidding.receivers`).
 
 Every change is logged (:mod:`actionlog`). Bids too: one small insert each, in the bid's own
 transaction, and the only record of how a member's bids moved, which is what chairs need when
@@ -11,12 +13,14 @@ rings); the Bid row keeps only the last level."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from actionlog.services import record_action, record_paper_action
@@ -140,6 +144,94 @@ def affinity_compute(*, edition: Edition) -> int:
         len(papers),
         len(members),
         len(matrix.empty_members),
+    )
+    return stored
+
+
+def _due_pairs(
+    edition: Edition, papers: list[Submission], members: list[Any], paper_ids: set[int], user_ids: set[int]
+) -> dict[int, list[int]]:
+    """The pairs of ``paper_ids`` with every member and of ``user_ids`` with every paper that
+    have no affinity yet, or one computed before the paper last changed: ``{paper index:
+    [member indexes]}``, indexes into ``papers`` and ``members``."""
+    new_papers = [i for i, p in enumerate(papers) if p.pk in paper_ids]
+    new_members = [j for j, u in enumerate(members) if u.pk in user_ids]
+    if not (new_papers and members) and not (new_members and papers):
+        return {}
+    involved = Q(submission_id__in=[papers[i].pk for i in new_papers]) | Q(
+        user_id__in=[members[j].pk for j in new_members]
+    )
+    stored = {
+        (sid, uid): at
+        for sid, uid, at in Affinity.objects.filter(involved, submission__edition=edition).values_list(
+            "submission_id", "user_id", "computed_at"
+        )
+    }
+    candidates = {(i, j) for i in new_papers for j in range(len(members))}
+    candidates |= {(i, j) for i in range(len(papers)) for j in new_members}
+    due: dict[int, list[int]] = defaultdict(list)
+    for i, j in sorted(candidates):
+        at = stored.get((papers[i].pk, members[j].pk))
+        if at is None or at < papers[i].updated_at:
+            due[i].append(j)
+    return dict(due)
+
+
+@transaction.atomic
+def affinity_complete(*, edition: Edition, paper_ids: Collection[int] = (), user_ids: Collection[int] = ()) -> int:
+    """Score at once the new or changed papers ``paper_ids`` with every bidding member, and the
+    new members ``user_ids`` with every active paper, without waiting for the whole edition's
+    job. Only the pairs with no affinity yet, or with one computed before the paper's last
+    change, are stored; every other pair is left as it is, so running it again stores nothing.
+    Returns the number of pairs stored.
+
+    The vocabulary is fitted on the whole edition, as :func:`affinity_compute` does, so the new
+    scores compare with the stored ones; only the due pairs are explained and written. The
+    papers scored are locked first: an author's edit meanwhile waits, and its own job then sees
+    these scores as older than the change. The work of a job (no acting user)."""
+    paper_ids, user_ids = set(paper_ids), set(user_ids)
+    if not paper_ids and not user_ids:
+        return 0
+    scope = active_papers(edition) if user_ids else active_papers(edition).filter(pk__in=paper_ids)
+    list(scope.select_for_update().order_by("pk").values_list("pk", flat=True))
+    fields = ("pk", "number", "title", "abstract", "keywords", "updated_at")
+    papers = list(active_papers(edition).order_by("pk").only(*fields))
+    members = [role.user for role in bidders_of(edition)]
+    due = _due_pairs(edition, papers, members, paper_ids, user_ids)
+    if not due:
+        return 0
+    matrix = affinity.compute_profile_affinity(
+        [affinity.paper_text(title=p.title, abstract=p.abstract, keywords=p.keywords) for p in papers],
+        [affinity.profile_units(keywords=u.keywords, publications=u.publication_list) for u in members],
+    )
+    rows = []
+    for i, member_indexes in due.items():
+        units = [int(matrix.best_unit[i, j]) for j in member_indexes]
+        explained = matrix.units.top_terms_for_paper(i, members=units)
+        for j, terms in zip(member_indexes, explained, strict=True):
+            rows.append(
+                Affinity(
+                    submission_id=papers[i].pk,
+                    user_id=members[j].pk,
+                    score=round(float(matrix.scores[i, j]), 6),
+                    top_terms=[[term, weight] for term, weight in terms],
+                )
+            )
+    stored = sum(_upsert(rows[start : start + UPSERT_BATCH]) for start in range(0, len(rows), UPSERT_BATCH))
+    scored_papers = sorted({papers[i].number for i in due})
+    record_action(
+        edition=edition,
+        actor=None,
+        action="affinity.completed",
+        note=f"{stored} pairs stored at once ({len(due)} papers, {len({j for js in due.values() for j in js})} "
+        f"members): papers {', '.join(f'#{n}' for n in scored_papers[:20])}{'...' if len(scored_papers) > 20 else ''}",
+    )
+    log.info(
+        "affinities of %s completed at once: %s pairs (papers %s, members %s)",
+        edition.slug,
+        stored,
+        sorted(paper_ids),
+        sorted(user_ids),
     )
     return stored
 

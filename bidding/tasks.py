@@ -1,19 +1,24 @@
 """Thin tasks: ids in, fetch again, stop quietly if the row is gone, call a service. The
-affinity job is one transaction, so a database hiccup leaves nothing half-written and it is
-simply tried again."""
+affinity jobs are one transaction each, so a database hiccup leaves nothing half-written and
+they are simply tried again (they store only what is still missing or stale)."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from bidding import notifications, selectors, services
 from conferences.models import Edition
+from submissions.models import Submission
 
 log = logging.getLogger(__name__)
+
+# Worth another try: a lost connection, a deadlock or serialisation failure, a row removed
+# under the job (the next try no longer sees it).
+DATABASE_HICCUPS = (OperationalError, InterfaceError, IntegrityError)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=30, max_retries=3)
@@ -24,6 +29,26 @@ def compute_affinity(edition_id: int) -> int:
         log.info("edition %s is gone; no affinities", edition_id)
         return 0
     return services.affinity_compute(edition=edition)
+
+
+@shared_task(autoretry_for=DATABASE_HICCUPS, retry_backoff=5, max_retries=5)
+def complete_paper_affinity(submission_id: int) -> int:
+    """Score a paper just registered or changed with every PC member, at once; safe to run twice."""
+    submission = Submission.objects.select_related("edition").filter(pk=submission_id).first()
+    if submission is None or not submission.is_active:
+        log.info("submission %s is gone or not active; no affinities", submission_id)
+        return 0
+    return services.affinity_complete(edition=submission.edition, paper_ids=[submission.pk])
+
+
+@shared_task(autoretry_for=DATABASE_HICCUPS, retry_backoff=5, max_retries=5)
+def complete_member_affinity(edition_id: int, user_id: int) -> int:
+    """Score a member who just joined the committee with every paper, at once; safe to run twice."""
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        log.info("edition %s is gone; no affinities", edition_id)
+        return 0
+    return services.affinity_complete(edition=edition, user_ids=[user_id])
 
 
 @shared_task

@@ -21,13 +21,14 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from committees import selectors, services
+from committees.bulk_invitations import BulkInvitationError, invitations_send_bulk, rows_from_items, rows_from_text
 from committees.models import Invitation, InvitationStatus
 from committees.selectors import committee_of
 from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area, Role
 from conferences.roles import RoleKind
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import policy_permission
-from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
+from mlsys_conf.limits import BULK_INVITATIONS_MAX, BULK_INVITATIONS_TEXT_MAX, DECLINE_REASON_MAX, PERSON_NAME_MAX
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -150,6 +151,50 @@ class InvitationSendSerializer(serializers.Serializer):
         return attrs
 
 
+class BulkInviteeSerializer(serializers.Serializer):
+    # Checked as a batch by the service, which names the item (from 1) of each problem.
+    name = serializers.CharField(max_length=PERSON_NAME_MAX, required=False, allow_blank=True, default="")
+    email = serializers.CharField(max_length=320)
+    area = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="Systems or ML (sys, ml)."
+    )
+
+
+class BulkInvitationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RoleKind.choices, default=RoleKind.PC_MEMBER)
+    invitees = serializers.ListField(
+        child=BulkInviteeSerializer(),
+        required=False,
+        max_length=BULK_INVITATIONS_MAX,
+        help_text=f"The people to invite, at most {BULK_INVITATIONS_MAX}; or give ``text`` instead.",
+    )
+    text = serializers.CharField(
+        required=False,
+        max_length=BULK_INVITATIONS_TEXT_MAX,
+        help_text="A pasted list instead of ``invitees``: one person a line, “name, e-mail, area”.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if ("invitees" in attrs) == ("text" in attrs):
+            raise serializers.ValidationError("Give either invitees or text.")
+        return attrs
+
+
+class BulkProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The line of the text, or the item of the list, from 1.")
+    reason = serializers.CharField()
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    lines = BulkProblemSerializer(many=True)
+
+
+class BulkInvitedSerializer(serializers.Serializer):
+    invited = serializers.IntegerField()
+    invitations = InvitationSerializer(many=True)
+
+
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommitteeChairsViewSet):
     """Invitations of an edition: unanswered first. Sending again re-opens a declined or
     withdrawn one with a fresh link."""
@@ -167,6 +212,31 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Commit
         data.is_valid(raise_exception=True)
         invitation = services.invitation_send(edition=self.policy_subject(), by=request.user, **data.validated_data)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BulkInvitationSerializer, responses={201: BulkInvitedSerializer, 400: BulkRefusalSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request, edition_slug: str) -> Response:
+        """Invite many people as one role at once, or nobody: every wrong item is named."""
+        data = BulkInvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "text" in data.validated_data:
+            rows, unreadable = rows_from_text(data.validated_data["text"])
+        else:
+            rows, unreadable = rows_from_items(data.validated_data["invitees"]), []
+        try:
+            invitations = invitations_send_bulk(
+                edition=self.policy_subject(),
+                rows=rows,
+                kind=data.validated_data["kind"],
+                by=request.user,
+                unreadable=unreadable,
+            )
+        except BulkInvitationError as error:
+            lines = [{"line": p.line, "reason": p.reason} for p in error.problems]
+            detail = f"Nobody was invited: {len(lines)} line(s) to fix first."
+            return Response({"detail": detail, "lines": lines}, status=status.HTTP_400_BAD_REQUEST)
+        body = {"invited": len(invitations), "invitations": InvitationSerializer(invitations, many=True).data}
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: InvitationSerializer})
     @action(detail=True, methods=["post"])

@@ -9,7 +9,7 @@ from django import forms
 
 from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area
 from conferences.roles import RoleKind
-from mlsys_conf.limits import DECLINE_REASON_MAX, PERSON_NAME_MAX
+from mlsys_conf.limits import BULK_INVITATIONS_MAX, BULK_INVITATIONS_TEXT_MAX, DECLINE_REASON_MAX, PERSON_NAME_MAX
 
 AREA_CHOICES = [("", "—"), *Area.choices]
 
@@ -32,6 +32,19 @@ class InvitationForm(_NeedsArea):
     kind = forms.ChoiceField(choices=RoleKind.choices, label="Role", initial=RoleKind.PC_MEMBER)
     area = forms.ChoiceField(choices=AREA_CHOICES, required=False, label="PC half")
     max_load = _load_field("Maximum load", "Papers at most; empty: the edition's default.")
+
+
+class BulkInvitationForm(forms.Form):
+    """A pasted list, one person a line; the lines themselves are the service's to check."""
+
+    people = forms.CharField(
+        label="People to invite",
+        max_length=BULK_INVITATIONS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Ada Lovelace, ada@example.org, ML"}),
+        help_text=f"One person a line: name, e-mail, area (Systems or ML; sys and ml will do). "
+        f"At most {BULK_INVITATIONS_MAX} people.",
+    )
+    kind = forms.ChoiceField(choices=RoleKind.choices, label="Role, for everyone", initial=RoleKind.PC_MEMBER)
 
 
 class RoleGrantForm(_NeedsArea):

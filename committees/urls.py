@@ -6,6 +6,7 @@ app_name = "committees"
 urlpatterns = [
     path("chair/committee/", views.committee, name="committee"),
     path("chair/committee/invite/", views.invite, name="invite"),
+    path("chair/committee/invite-many/", views.invite_bulk, name="invite_bulk"),
     path("chair/committee/add/", views.role_add, name="role_add"),
     path("chair/committee/<int:role_id>/remove/", views.role_remove, name="role_remove"),
     path("chair/committee/<int:role_id>/load/", views.role_load, name="role_load"),

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from committees import services
-from committees.forms import DeclineForm, InvitationForm, RoleGrantForm, RoleLoadForm
+from committees.bulk_invitations import BulkInvitationError, invitations_send_pasted
+from committees.forms import BulkInvitationForm, DeclineForm, InvitationForm, RoleGrantForm, RoleLoadForm
 from committees.models import Invitation, InvitationStatus
 from committees.policy import can_accept_invitation, can_decline_invitation, can_manage_committee
 from committees.selectors import UNEVEN_SHARE, committee_balance, committee_of, invitation_by_token, invitations_of
@@ -58,6 +59,7 @@ def _committee_page(
     *,
     invite_form: InvitationForm | None = None,
     add_form: RoleGrantForm | None = None,
+    bulk_form: BulkInvitationForm | None = None,
 ) -> HttpResponse:
     invitations = list(invitations_of(edition))
     return render(
@@ -67,6 +69,8 @@ def _committee_page(
             "invite_form": invite_form or InvitationForm(prefix="invite"),
             "add_form": add_form or RoleGrantForm(prefix="add"),
             "add_open": add_form is not None,
+            "bulk_form": bulk_form or BulkInvitationForm(prefix="bulk"),
+            "bulk_open": bulk_form is not None,
             "roles": committee_of(edition),
             "balances": committee_balance(edition),
             "uneven_percent": int(UNEVEN_SHARE * 100),
@@ -106,6 +110,31 @@ def invite(request: HttpRequest, edition: Edition) -> HttpResponse:
                 )
             return _back(edition)
     return _committee_page(request, edition, invite_form=form)
+
+
+@edition_action
+def invite_bulk(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """Invite a pasted list at once, or nobody: every bad line is named on the form, which
+    keeps the pasted text."""
+    require(can_manage_committee(request.user, edition))
+    form = BulkInvitationForm(request.POST, prefix="bulk")
+    if form.is_valid():
+        try:
+            invitations = invitations_send_pasted(
+                edition=edition, text=form.cleaned_data["people"], kind=form.cleaned_data["kind"], by=request.user
+            )
+        except BulkInvitationError as error:
+            form.add_error("people", [f"Line {p.line}: {p.reason}" for p in error.problems])
+            form.add_error(None, f"Nobody was invited: {len(error.problems)} line(s) to fix first.")
+        except ValidationError as error:
+            form.add_error("people", error)
+        else:
+            role = RoleKind(form.cleaned_data["kind"]).label
+            count = len(invitations)
+            people = "person" if count == 1 else "people"
+            messages.success(request, f"Invited {count} {people} as {role}; the links are on their way.")
+            return _back(edition)
+    return _committee_page(request, edition, bulk_form=form)
 
 
 @edition_action

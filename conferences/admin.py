@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from conferences import services
+from conferences.forms import EditionSettingsForm
 from conferences.models import Deadline, Edition
 from mlsys_conf.admin import ReadOnlyAdminMixin
 
@@ -36,6 +37,11 @@ class EditionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = (DeadlineInline,)
     fields = ("slug", *services.EDITION_FIELDS)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        """With the chairs' labels ("ML reviewers per paper", not Django's "Ml reviewers…")."""
+        kwargs["labels"] = {**EditionSettingsForm.Meta.labels, **(kwargs.get("labels") or {})}
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("slug",) if obj is not None else ()  # the slug is in every URL of the edition

@@ -3,7 +3,9 @@
 Times are ISO 8601. Every time the API returns carries its offset (``Z`` for UTC, the
 edition's offset in ``closes_at_local``). A time sent with an offset is that instant; one
 sent without is read in the edition's time zone, exactly as the chairs' deadlines form reads
-what is typed into it (a time the clock skips or repeats there is refused, as by the form).
+what is typed into it (a time the clock skips or repeats there is refused, as by the form); a
+deadline's time may instead name its zone, ``"aoe"`` (Anywhere on Earth, UTC-12), in
+``<time>_zone``, as the form's choice next to each time does.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from conferences import releases, selectors, services
+from conferences.forms import IN_EDITION_ZONE, TIME_ZONE_OF_ENTRY, wall_clock_to_instant
 from conferences.models import Deadline, Edition, Phase, Release, ReleaseKind
 from conferences.phases import in_aoe
 from conferences.policy import can_manage_edition
@@ -97,13 +100,69 @@ class EditionTimeField(serializers.DateTimeField):
 ZONE_HELP = "ISO 8601; without an offset, in the edition's time zone."
 
 
+class WallClockTimeField(serializers.DateTimeField):
+    """A time with an offset is that instant; one without is left naive, for the serializer to read
+    in the zone sent next to it."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        return value if timezone.is_naive(value) else super().enforce_timezone(value)
+
+
+DEADLINE_TIMES = ("opens_at", "soft_closes_at", "closes_at")
+ZONE_OF_TIME_HELP = (
+    "The zone {time} is given in when it has no offset: 'edition' (the edition's time zone, the default) "
+    "or 'aoe' (Anywhere on Earth, UTC-12). Leave it out for a time with an offset."
+)
+DEADLINE_TIME_HELP = (
+    "ISO 8601: with an offset, that instant; without one, in the zone named by {time}_zone "
+    "(the edition's time zone unless 'aoe'). Kept in UTC."
+)
+
+
 class DeadlinesInputSerializer(serializers.Serializer):
+    """Each time is either an ISO 8601 instant with its offset (``2027-01-10T23:59:00-12:00``) or a
+    wall-clock time with the zone it is typed in next to it (``"closes_at": "2027-01-10T23:59:00",
+    "closes_at_zone": "aoe"``), read as the chairs' deadlines form reads it."""
+
     phase = serializers.ChoiceField(choices=Phase.choices)
-    opens_at = EditionTimeField(required=False, allow_null=True, help_text=ZONE_HELP)
-    soft_closes_at = EditionTimeField(
-        required=False, allow_null=True, help_text=f"{ZONE_HELP} The announced deadline; late input until closes_at."
+    opens_at = WallClockTimeField(required=False, allow_null=True, help_text=DEADLINE_TIME_HELP.format(time="opens_at"))
+    opens_at_zone = serializers.ChoiceField(
+        choices=TIME_ZONE_OF_ENTRY, required=False, help_text=ZONE_OF_TIME_HELP.format(time="opens_at")
     )
-    closes_at = EditionTimeField(allow_null=True, help_text=f"{ZONE_HELP} The hard close; null removes the deadline.")
+    soft_closes_at = WallClockTimeField(
+        required=False,
+        allow_null=True,
+        help_text=DEADLINE_TIME_HELP.format(time="soft_closes_at")
+        + " The announced deadline; late input until closes_at.",
+    )
+    soft_closes_at_zone = serializers.ChoiceField(
+        choices=TIME_ZONE_OF_ENTRY, required=False, help_text=ZONE_OF_TIME_HELP.format(time="soft_closes_at")
+    )
+    closes_at = WallClockTimeField(
+        allow_null=True,
+        help_text=DEADLINE_TIME_HELP.format(time="closes_at") + " The hard close; null removes the deadline.",
+    )
+    closes_at_zone = serializers.ChoiceField(
+        choices=TIME_ZONE_OF_ENTRY, required=False, help_text=ZONE_OF_TIME_HELP.format(time="closes_at")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        for name in DEADLINE_TIMES:
+            moment, zone = attrs.get(name), attrs.pop(f"{name}_zone", None)
+            if moment is None:
+                continue
+            if zone and timezone.is_aware(moment):
+                errors[f"{name}_zone"] = [f"{name} has an offset already: send the offset or a zone, not both."]
+                continue
+            with timezone.override(self.context["edition"].zone):
+                try:
+                    attrs[name] = wall_clock_to_instant(moment, zone or IN_EDITION_ZONE)
+                except DjangoValidationError as error:
+                    errors[name] = error.messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ReleaseSerializer(serializers.ModelSerializer):

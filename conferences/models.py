@@ -9,7 +9,7 @@ Deadlines are stored in UTC. Whether a phase is open is computed from the clock 
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -201,7 +201,9 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition.slug}: {self.get_phase_display()} closes {self.closes_at:%Y-%m-%d %H:%M:%S} UTC"
+        from conferences.phases import format_in  # phases reads these models
+
+        return f"{self.edition.slug}: {self.get_phase_display()} closes {format_in(self.closes_at, UTC)}"
 
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from conferences.models import OPENS_AFTER, Deadline, Phase
 
@@ -135,6 +135,23 @@ def within_the_second(now: datetime, deadline: datetime) -> bool:
 
 def in_aoe(moment: datetime) -> datetime:
     return moment.astimezone(AOE)
+
+
+# The one way a moment is written for people, on pages, in messages and in mail: the day, the
+# time to the second and the zone ("Tue 01 Dec 2026, 23:59:59 CET"); the |local and |aoe
+# filters (conferences.templatetags.deadlines) write it in templates.
+DAY_FORMAT = "%a %d %b %Y"  # a calendar day (the conference's own days have no zone)
+MOMENT_FORMAT = f"{DAY_FORMAT}, %H:%M:%S"
+
+
+def format_in(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` in ``zone``, with the zone's abbreviation (AoE for Anywhere on Earth)."""
+    here = moment.astimezone(zone)
+    return f"{here.strftime(MOMENT_FORMAT)} {here.tzname()}"
+
+
+def format_aoe(moment: datetime) -> str:
+    return format_in(moment, AOE)
 
 
 def utc_now() -> datetime:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conferences.models import Deadline, Edition, Phase
-from conferences.phases import WindowState, in_aoe
+from conferences.phases import WindowState, format_aoe, format_in
 from conferences.policy import can_manage_edition
 from conferences.selectors import edition_timeline
 from conferences.signals import announce_action
@@ -61,8 +61,8 @@ class PhaseWindowInput:
 
 
 def format_moment(moment: datetime, edition: Edition) -> str:
-    local = moment.astimezone(edition.zone)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({in_aoe(moment):%Y-%m-%d %H:%M:%S} AoE)"
+    """``moment`` in the edition's zone and in AoE, as the pages show it (MOMENT_FORMAT)."""
+    return f"{format_in(moment, edition.zone)} ({format_aoe(moment)})"
 
 
 def require_phase_open(edition: Edition, phase: Phase, *, now: datetime | None = None) -> None:

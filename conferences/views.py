@@ -62,7 +62,8 @@ def edition_settings(request: HttpRequest, edition: Edition) -> HttpResponse:
 def edition_deadlines(request: HttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_edition(request.user, edition))
     form = DeadlinesForm(request.POST or None, deadlines=list(edition.deadlines.all()))
-    if request.method == "POST" and form.is_valid():
+    preview = request.method == "POST" and "preview" in request.POST and form.is_valid()
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             services.deadlines_set(edition=edition, windows=form.windows(), by=request.user)
         except ValidationError as error:
@@ -70,7 +71,8 @@ def edition_deadlines(request: HttpRequest, edition: Edition) -> HttpResponse:
         else:
             messages.success(request, f"Deadlines saved (times in {edition.time_zone}).")
             return redirect("conferences:deadlines", edition_slug=edition.slug)
-    return render(request, "conferences/deadlines.html", {"form": form})
+    # "Preview" reads every time as saving would, shows it in UTC, the edition's zone and AoE, saves nothing.
+    return render(request, "conferences/deadlines.html", {"form": form, "preview": preview})
 
 
 @login_required

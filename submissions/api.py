@@ -84,7 +84,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         help_text="Co-authors not e-mailed yet: the account that listed them had reached its limit of new "
         "addresses. Null where double-blind hides the authors."
     )
-    paper = serializers.SerializerMethodField(help_text="The current (latest accepted) paper version.")
+    paper = serializers.SerializerMethodField(help_text="The current paper version: the latest that passed the checks.")
     status = serializers.SerializerMethodField(
         help_text="abstract, submitted, withdrawn, desk_rejected; a decision (accepted, rejected) reads "
         "under_review for the authors until the chairs release it."
@@ -289,8 +289,8 @@ class SubmissionViewSet(
     )
     @action(detail=True, methods=["post"], url_path="paper")
     def upload_paper(self, request: Request, edition_slug: str, number: str) -> Response:
-        """Upload a paper PDF. 201 when accepted; 400 with the checks when rejected (the
-        previous version stays current)."""
+        """Upload a paper PDF. 201 when it passed the checks; 400 with the checks when it did not
+        (the previous version stays current)."""
         return self._upload(request, number, FileKind.PAPER)
 
     @extend_schema(

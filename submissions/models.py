@@ -8,6 +8,7 @@ a rejected upload can't replace the accepted one.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -15,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 
 from conferences.models import Edition, Phase, Topic
+from conferences.phases import format_in
 from mlsys_conf.limits import ABSTRACT_MAX
 
 
@@ -351,4 +353,4 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         whom = f"#{self.submission.number}" if self.submission_id and self.submission else str(self.user)
-        return f"{Phase(self.phase).label} for {whom} until {self.until:%Y-%m-%d %H:%M:%S} UTC"
+        return f"{Phase(self.phase).label} for {whom} until {format_in(self.until, UTC)}"

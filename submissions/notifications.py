@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 
 from committees.selectors import committee_of
-from conferences.phases import in_aoe
+from conferences.phases import format_aoe, format_in
 from conferences.roles import RoleKind
 from outbox.services import mail_queue_template
 from submissions.author_links import not_an_author_url
@@ -30,8 +31,8 @@ def upload_receipt(version: SubmissionFile) -> int:
         "submission": submission,
         "edition": submission.edition,
         "version": version,
-        "uploaded_utc": f"{version.uploaded_at:%Y-%m-%d %H:%M:%S} UTC",
-        "uploaded_aoe": f"{in_aoe(version.uploaded_at):%Y-%m-%d %H:%M:%S} AoE",
+        "uploaded_utc": format_in(version.uploaded_at, UTC),
+        "uploaded_aoe": format_aoe(version.uploaded_at),
         "site_url": settings.SITE_URL,
     }
     return _mail_each(recipients, "submissions/mail/receipt", context, submission, dedupe=f"receipt:{version.pk}")
@@ -74,7 +75,7 @@ def author_dispute_notice(dispute: AuthorDispute) -> int:
         "submission": submission,
         "edition": submission.edition,
         "dispute": dispute,
-        "reported_utc": f"{dispute.created_at:%Y-%m-%d %H:%M:%S} UTC",
+        "reported_utc": format_in(dispute.created_at, UTC),
         "site_url": settings.SITE_URL,
     }
     return _mail_each(

@@ -49,6 +49,7 @@ from submissions.models import (
 from submissions.pdf_checks import AuthorIdentity, Limits, PdfReport, check_pdf
 from submissions.sandbox import run_check
 from submissions.selectors import authors_not_mailed, current_paper, disputed_emails, opted_out, verified_emails_of
+from submissions.signals import paper_changed
 from submissions.states import transition
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ def submission_register(
         action="submission.registered",
         changes={f: (None, v) for f, v in _text_of(submission).items()},
     )
+    paper_changed.send(sender=Submission, submission=submission)
     conflicts_refresh_automatic(submission=submission)
     _after_commit_notify_authors(submission, new_emails, by)
     log.info("user %s registered submission #%s of %s", by.pk, number, edition.slug)
@@ -252,6 +254,7 @@ def submission_update(
     changes = {f: (before[f], after) for f, after in _text_of(submission).items() if before[f] != after}
     if changes:
         record_paper_action(submission, actor=by, action="submission.updated", changes=changes)
+        paper_changed.send(sender=Submission, submission=submission)
     log.info("user %s updated submission #%s of %s", by.pk, submission.number, submission.edition.slug)
     return submission
 
@@ -289,6 +292,7 @@ def submission_restore(*, submission: Submission, by: User, now: datetime | None
     require(policy.can_restore_submission(by, submission, now))
     back = SubmissionState.SUBMITTED if current_paper(submission) else SubmissionState.ABSTRACT
     moved = transition(submission, back, by=by, action="submission.restored")
+    paper_changed.send(sender=Submission, submission=submission)
     log.info("user %s restored submission #%s", by.pk, submission.number)
     return _refreshed(submission, moved)
 
@@ -386,10 +390,12 @@ def _store_version(
     if accepted:  # a rejected upload is recorded, but its bytes are not kept
         version.file.save(f"{report.sha256}.{ProvenType(proven).extension}", ContentFile(content), save=False)
     version.save()
-    action = f"{kind}.{'accepted' if accepted else 'rejected'}"
+    action = f"{kind}.{'passed_checks' if accepted else 'failed_checks'}"
     record_paper_action(
         submission, actor=by, action=action, changes={"sha256": (None, version.sha256)}, note=filename[-255:]
     )
+    if accepted:
+        paper_changed.send(sender=Submission, submission=submission)
     if accepted and kind == FileKind.PAPER and submission.state == SubmissionState.ABSTRACT:
         transition(submission, SubmissionState.SUBMITTED, by=by, action="submission.submitted")
     log.info(
@@ -471,7 +477,10 @@ def _committee_facts(edition: Edition, user_ids: Collection[int] | None = None) 
     roles = Role.objects.filter(edition=edition).select_related("user")
     if user_ids is not None:
         roles = roles.filter(user_id__in=user_ids)
-    members = {r.user for r in roles}
+    return _member_facts({r.user for r in roles})
+
+
+def _member_facts(members: set[User]) -> list[MemberFacts]:
     emails: dict[int, set[str]] = {m.pk: {m.email.lower()} for m in members}
     for user_id, email in EmailAddress.objects.filter(user__in=members, verified=True).values_list("user_id", "email"):
         emails[user_id].add(email.lower())
@@ -537,6 +546,16 @@ def conflicts_refresh_automatic(
     the member's own change. Returns how many conflicts detection finds."""
     members = _committee_facts(submission.edition) if members is None else members
     return _refresh(Submission.objects.filter(pk=submission.pk), members, hidden=hide_from_members)
+
+
+@transaction.atomic
+def conflicts_detect_for_newcomer(*, submission: Submission, user: User) -> Conflict | None:
+    """Before ``user`` joins to review ``submission`` alone (an external reviewer, who holds no
+    role yet): run detection for them on the paper, record what it finds (shown to them: nothing
+    of theirs changed) and return the pair's conflict, found now or recorded before; None when
+    there is none, or a chair waived it."""
+    _refresh(Submission.objects.filter(pk=submission.pk), _member_facts({user}), hidden=False)
+    return Conflict.objects.filter(submission=submission, user=user).first()
 
 
 @transaction.atomic

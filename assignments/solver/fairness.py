@@ -202,9 +202,23 @@ def solve_fair(
     """Max-min then max-total, starting from the plain optimum ``base`` (see the module docstring)."""
     mdl = _build(problem, prepared, base, max_arcs=max_arcs, candidates=candidates)
     n = problem.n_papers
+    plain = {
+        "plain_objective": base.objective,
+        "plain_min_paper_score": base.min_paper_score,
+        "plain_worst_paper": int(np.argmin(base.per_paper_score)) if base.per_paper_score.size else None,
+        "allowed_pairs": int(sum(a.n * a.m - a.excl_keys.size for a in prepared.areas)),
+        "max_arcs": max_arcs,
+        "candidates": candidates,
+    }
     if mdl.pairs.shape[0] == 0 or n == 0:  # everything is pinned: nothing to choose
         return solver._result(
-            problem, base.pairs, start=start, proven=base.proven_optimal, dual_bound=base.dual_bound, fair=True
+            problem,
+            base.pairs,
+            start=start,
+            proven=base.proven_optimal,
+            dual_bound=base.dual_bound,
+            fair=True,
+            stats={**plain, "nothing_to_choose": True, "restricted": False},
         )
 
     def remaining() -> float | None:
@@ -277,8 +291,9 @@ def solve_fair(
         "t_star": t_star,
         "stage1": log,
         "stage2": {"status": int(stage2.status), "message": str(stage2.message)},
-        "plain_objective": base.objective,
-        "plain_min_paper_score": base.min_paper_score,
+        "stage1_proven": proven1,
+        "stage2_proven": proven2,
+        **plain,
     }
     proven = proven1 and proven2 and not mdl.restricted
     return solver._result(problem, best_pairs, start=start, proven=proven, dual_bound=bound, fair=True, stats=stats)

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from conferences.phases import Timeline, Window, in_aoe
+from conferences.phases import DAY_FORMAT, Timeline, Window, format_aoe, format_in
 
 register = template.Library()
 
 
 @register.filter
 def aoe(moment: datetime | None) -> str:
-    return f"{in_aoe(moment):%a %d %b %Y, %H:%M:%S} AoE" if moment else ""
+    return format_aoe(moment) if moment else ""
 
 
 @register.filter
 def local(moment: datetime | None) -> str:
     if not moment:
         return ""
-    here = timezone.localtime(moment)
-    return f"{here:%a %d %b %Y, %H:%M:%S} {here.tzname()}"
+    return format_in(moment, timezone.get_current_timezone())
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """A calendar day, as the moments write theirs ("Tue 01 Jun 2027")."""
+    return value.strftime(DAY_FORMAT) if value else ""
 
 
 @register.simple_tag

@@ -43,6 +43,8 @@ def test_an_invitation_unanswered_for_three_days_is_reminded(invitation: Invitat
     assert mail.dedupe_key == f"committee-invitation:{invitation.token}:reminder-1"
     assert f"/mlsys2027/invitations/{invitation.token}/" in mail.body
     assert "We have not heard from you yet" in mail.body
+    sent = invitation.sent_at.astimezone(invitation.edition.zone)
+    assert f"our invitation of {sent:%a %d %b %Y, %H:%M:%S} {sent.tzname()}, so" in mail.body  # one date format
     invitation.refresh_from_db()
     assert (invitation.last_reminded_at, invitation.reminder_count) == (now, 1)
 

@@ -37,8 +37,8 @@ def page_of(invitation: Invitation) -> str:
 def balance_cells(html: str, kind: str, area: str) -> tuple[int, int, int]:
     """(members, pending, if all accept) of one half in the balance table."""
     row = re.search(
-        rf'<tr data-kind="{kind}" data-area="{area}">.*?class="num members">(\d+)<'
-        r'.*?class="num pending">(\d+)<.*?class="num projected">(\d+)<',
+        rf'<tr data-kind="{kind}" data-area="{area}">.*?class="num members"[^>]*>(\d+)<'
+        r'.*?class="num pending"[^>]*>(\d+)<.*?class="num projected"[^>]*>(\d+)<',
         html,
         re.DOTALL,
     )

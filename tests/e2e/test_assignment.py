@@ -30,7 +30,7 @@ def test_chair_runs_adjusts_and_commits(page: Page, live_server: Any, edition: A
 
     removed = set(Assignment.objects.values_list("submission__number", "user_id"))
     options = page.locator("#id_user option")
-    page.get_by_label("Paper #").fill("1")
+    page.get_by_label("Paper:", exact=True).select_option("1")  # chosen by "#1 — title", not typed
     for i in range(options.count()):
         value = options.nth(i).get_attribute("value")
         if value and (1, int(value)) not in removed:

@@ -1,5 +1,5 @@
 """An author, in Chromium: registers an abstract with a co-author, uploads a file that is not a
-PDF (rejected, explained), then a real PDF (accepted, checks shown), edits the title, and gets a
+PDF (rejected, explained), then a real PDF (it passed the checks, each shown), edits the title, and gets a
 receipt with the SHA-256 through the outbox."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_register_upload_edit_and_receipt(
 
     page.locator("#paper-file").set_input_files(str(real_pdf))
     page.get_by_role("button", name="Upload paper").click()
-    expect(page.locator(".message.success")).to_contain_text("Uploaded")
+    expect(page.locator(".message.success")).to_contain_text("Uploaded; it passed the checks")
     expect(page.locator("[data-check='page_count']")).to_contain_text("3 pages, within the limit of 10")
     expect(page.locator("[data-check='fonts_embedded']")).to_contain_text("All fonts are embedded")
     expect(page.locator("#current-paper")).to_contain_text("PDF, 3 pages")

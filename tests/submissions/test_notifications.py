@@ -72,8 +72,8 @@ def test_an_accepted_upload_gets_a_receipt_with_title_times_and_sha256(
     assert receipt.subject == "[MLSys 2027] Received: paper pdf of #1"
     assert "#1 Fast Sparse Attention Kernels" in receipt.body
     uploaded = version.uploaded_at.astimezone(UTC)
-    assert f"{uploaded:%Y-%m-%d %H:%M:%S} UTC" in receipt.body
-    assert f"{in_aoe(uploaded):%Y-%m-%d %H:%M:%S} AoE" in receipt.body
+    assert f"{uploaded:%a %d %b %Y, %H:%M:%S} UTC" in receipt.body  # as the pages write a moment
+    assert f"{in_aoe(uploaded):%a %d %b %Y, %H:%M:%S} AoE" in receipt.body
     assert version.sha256 in receipt.body
     assert "Pages:     2" in receipt.body
     assert "It passed every check." in receipt.body

@@ -227,9 +227,9 @@ def test_an_update_that_changes_nothing_logs_nothing(submission: Submission, aut
 def test_withdraw_restore_and_uploads_log_state_and_hash(submission: Submission, author: Any) -> None:
     version = _paper(submission, author)
     rejected = paper_upload(submission=submission, content=b"junk", filename="j.pdf", by=author)
-    [accepted_log] = actions(submission, "paper.accepted")
+    [accepted_log] = actions(submission, "paper.passed_checks")
     assert accepted_log.changes == {"sha256": [None, version.sha256]}
-    assert actions(submission, "paper.rejected")[0].changes == {"sha256": [None, rejected.sha256]}
+    assert actions(submission, "paper.failed_checks")[0].changes == {"sha256": [None, rejected.sha256]}
     assert actions(submission, "submission.submitted")[0].changes["state"] == ["abstract", "submitted"]
 
     submission_withdraw(submission=submission, by=author)

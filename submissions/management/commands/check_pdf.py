@@ -1,6 +1,6 @@
 """``manage.py check_pdf FILE [--edition SLUG] [--author "Name <email>"]``: the upload checks,
 as JSON, run as an upload's are (in a child process under the same time and memory limits).
-Exit status 0 when the PDF would be accepted, 1 when it would be rejected or can't be read;
+Exit status 0 when the PDF would pass the checks, 1 when it would not or can't be read;
 no input makes it print a traceback."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ AUTHOR_RE = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
 
 
 class Command(BaseCommand):
-    help = "Check a PDF as an upload would be checked, print the results as JSON (exit 1 if rejected)."
+    help = "Check a PDF as an upload would be checked, print the results as JSON (exit 1 if it does not pass them)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,8 +23,10 @@ from committees.selectors import invitations_due_for_reminder
 from committees.signals import role_granted
 from conferences.access import forget_access
 from conferences.models import AREA_REQUIRED, MAX_LOAD, ROLES_WITH_AREA, Area, Edition, Role
+from conferences.phases import format_in
 from conferences.roles import RoleKind
 from mlsys_conf.policy import Verdict, require
+from mlsys_conf.tokens import unique_token
 from outbox.models import Mail
 from outbox.services import mail_queue_template
 
@@ -61,6 +62,14 @@ def role_grant(
     the maximum load, when one is given)."""
     require(policy.can_manage_committee(by, edition))
     return _grant(edition=edition, user=user, kind=kind, area=area, max_load=max_load, by=by)
+
+
+def role_grant_as_agreed(*, edition: Edition, user: User, kind: RoleKind, by: Any) -> Role:
+    """Give ``user`` a role that needs no area (an external reviewer) once an app above has
+    checked its own policy (the chairs approved the request and ``user`` accepted it)."""
+    if kind in ROLES_WITH_AREA:
+        raise ValidationError({"area": AREA_REQUIRED})
+    return _grant(edition=edition, user=user, kind=kind, area="", max_load=None, by=by)
 
 
 ROLE_FIELDS = ["area", "max_load"]
@@ -185,10 +194,7 @@ def role_update_load(*, role: Role, max_load: int | None, min_load: int | None, 
 
 def _new_token() -> str:
     """A fresh, unguessable token no other invitation carries."""
-    while True:
-        token = secrets.token_urlsafe(32)
-        if not Invitation.objects.filter(token=token).exists():
-            return token
+    return unique_token(Invitation)
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -213,7 +219,8 @@ def _queue_invitation_mail(invitation: Invitation, *, reminder_round: int = 0) -
             "edition": invitation.edition,
             "url": invitation_url(invitation),
             "reminder_round": reminder_round,
-            "sent_on": invitation.sent_at,
+            "sent_on": invitation.sent_at,  # kept for the chairs' own templates; "sent_at" is written out
+            "sent_at": format_in(invitation.sent_at, invitation.edition.zone),
         },
         to_email=invitation.email,
         to_user=_account_for(invitation.email),

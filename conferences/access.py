@@ -43,6 +43,7 @@ class Facts(TypedDict, total=False):
     conflicted: frozenset[int]
     conflicted_visible: frozenset[int]
     assigned: Mapping[str, frozenset[int]]
+    reviewed: frozenset[int]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per user, edition and scope
@@ -59,6 +60,7 @@ class Access:
     conflicted: frozenset[int] = frozenset()  # every conflict, hidden-from-member ones too
     conflicted_visible: frozenset[int] = frozenset()  # the conflicts the member may be shown
     assigned: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    reviewed: frozenset[int] = frozenset()  # papers the user has submitted a review of
 
     @property
     def is_authenticated(self) -> bool:
@@ -87,6 +89,10 @@ class Access:
         if kind is not None:
             return paper.pk in self.assigned.get(kind, frozenset())
         return any(paper.pk in ids for ids in self.assigned.values())
+
+    def has_reviewed(self, paper: Any) -> bool:
+        """Submitted a review (or meta-review) of the paper."""
+        return paper.pk in self.reviewed
 
     def manages(self, paper: Any) -> bool:
         """A chair handles the paper unless conflicted with it (then another chair does)."""
@@ -133,6 +139,7 @@ def _build(user: Any, edition: Edition) -> Access:
         conflicted=facts.get("conflicted", frozenset()),
         conflicted_visible=facts.get("conflicted_visible", frozenset()),
         assigned=facts.get("assigned", {}),
+        reviewed=facts.get("reviewed", frozenset()),
     )
 
 

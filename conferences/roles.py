@@ -17,6 +17,7 @@ class RoleKind(models.TextChoices):
     AREA_CHAIR = "area_chair", "Area chair"
     AE_CHAIR = "ae_chair", "AE chair"
     AE_MEMBER = "ae_member", "AE committee member"
+    EXTERNAL_REVIEWER = "external_reviewer", "External reviewer"
 
     @property
     def is_chair(self) -> bool:
@@ -40,8 +41,9 @@ class RoleKind(models.TextChoices):
 
     @property
     def reviews(self) -> bool:
-        """Is assigned papers to review and is reminded of the reviewing deadlines."""
-        return self.bids
+        """Is assigned papers to review and is reminded of the reviewing deadlines. An external
+        reviewer reviews only the papers they were asked to (by e-mail, through the chairs)."""
+        return self.bids or self is RoleKind.EXTERNAL_REVIEWER
 
     @property
     def has_area(self) -> bool:

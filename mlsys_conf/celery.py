@@ -22,7 +22,9 @@ PERIODIC_JOBS: dict[str, tuple[str, str | int]] = {  # job: (task, the minutes o
     "remind-few-bids": ("bidding.tasks.remind_few_bids", 23),
     "committee-invitation-reminders": ("committees.tasks.remind_pending_invitations", 17),
     "release-due": ("conferences.tasks.release_due", "*"),
+    "remind-missing-reviews": ("reviews.tasks.remind_missing_reviews", 47),
     "retry-unsent-mail": ("outbox.tasks.retry_unsent_mail", "*/10"),
+    "comment-digest": ("reviews.tasks.comment_digest", 41),  # hourly; one digest per person and day
 }
 app.conf.beat_schedule = {
     name: {"task": task, "schedule": crontab(minute=minute)} for name, (task, minute) in PERIODIC_JOBS.items()

@@ -36,6 +36,12 @@ CALL_FOR_PAPERS_MAX = 20_000
 AUTHORS_MAX = 50  # lines of one paper's author list
 CONFLICTS_MAX = 1000  # conflicts one paper declares at once
 DATETIME_INPUT_MAX = 40  # "2027-01-31T23:59:59.000000+05:30" and friends
+BULK_INVITATIONS_MAX = 200  # people invited by one pasted list
+BULK_INVITATIONS_TEXT_MAX = 100_000  # the pasted list itself, in characters
+REVIEW_ANSWER_MAX_CHARS = 60_000  # one text answer of a review (its word limit is the form's)
+COMMENT_MAX_CHARS = 20_000  # one message of a paper's discussion
+RESPONSE_MAX_CHARS = 100_000  # an author response (its word limit is the edition's)
+PUBLICATIONS_IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a DBLP/Semantic Scholar export, read in memory
 
 
 def search_words(text: str) -> list[str]:

@@ -7,6 +7,17 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
 from conferences.scoping import EditionScopedAPIMixin
+from reviews import (
+    author_api,
+    configuration_api,
+    discussion_api,
+    external_api,
+    quality_api,
+    reading_api,
+    review_types_api,
+    writing_api,
+)
+from reviews.export_views import api_urlpatterns as export_api_urlpatterns
 from reviews.selectors import paper_for_reviewer
 from submissions.models import Submission
 
@@ -35,4 +46,13 @@ urlpatterns = [
         ReviewerPaperView.as_view(),
         name="paper-to-review-detail",
     ),
+    *quality_api.urlpatterns,
+    *reading_api.urlpatterns,
+    *configuration_api.urlpatterns,
+    *writing_api.urlpatterns,
+    *author_api.urlpatterns,
+    *discussion_api.urlpatterns,
+    *external_api.urlpatterns,
+    *export_api_urlpatterns,
+    *review_types_api.urlpatterns,
 ]

@@ -21,6 +21,7 @@ from conferences.policy import can_manage_edition
 from conferences.roles import RoleKind
 from conferences.selectors import edition_timeline
 from outbox.selectors import failed_mail_count
+from reviews.reading import my_papers
 from submissions import policy as submission_policy
 from submissions.models import Submission
 from submissions.selectors import (
@@ -52,10 +53,19 @@ def role_panels(user: Any, edition: Edition, now: datetime) -> Iterable[dict[str
             "bid_count": bid_count_of(user, edition),
             "conflict_count": conflicts_shown_to_member(user, edition).count(),
             "papers_to_review": list(papers_to_review(user, edition)),
+            "review_status": {row.submission.pk: row for row in my_papers(user, edition, now=now) if not row.is_meta},
             "bidding_closes_at": bidding.closes_at if bidding else None,
         }
+    elif any(RoleKind(role.kind).reviews for role in roles):  # an external reviewer: their papers alone
+        work = {
+            "papers_to_review": list(papers_to_review(user, edition)),
+            "review_status": {row.submission.pk: row for row in my_papers(user, edition, now=now) if not row.is_meta},
+        }
+    if work:  # each paper to review with the state of the member's review of it
+        status = work.pop("review_status")
+        work["review_rows"] = [(paper, status.get(paper.pk)) for paper in work["papers_to_review"]]
     for role in roles:
-        yield {"role": role, "bids": RoleKind(role.kind).bids, **work}
+        yield {"role": role, "bids": RoleKind(role.kind).bids, "reviews": RoleKind(role.kind).reviews, **work}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from committees.models import Invitation
 from committees.services import invitation_send, role_grant
 from conferences.models import Area, Deadline, Edition, Phase
 from conferences.roles import RoleKind
+from site_pages.demo_review import seed_review_phase
 from submissions.models import Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
 
@@ -183,7 +184,9 @@ def _profile(member: User, records: list[dict], rng: random.Random) -> None:
 
 
 @transaction.atomic
-def seed_demo(*, papers: int = 24) -> DemoReport:
+def seed_demo(*, papers: int = 24, review_phase: bool = False) -> DemoReport:
+    """The demo; with ``review_phase``, also the edition in its review phase
+    (:mod:`site_pages.demo_review`)."""
     report = DemoReport()
     rng = random.Random(2027)  # noqa: S311 - a reproducible demo, not a secret
     current = _edition(
@@ -264,6 +267,7 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
 
     records = _interleaved(json.loads(PAPERS_FILE.read_text()))
     submitted, unsubmitted = records[:papers], records[papers:]
+    pc_by_area: dict[str, list[User]] = {Area.SYSTEMS: [], Area.ML: []}
     for area, prefix, expertise in (
         (Area.SYSTEMS, "pc-sys", "systems"),
         (Area.ML, "pc-ml", "ml"),
@@ -281,6 +285,7 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
             _profile(member, pool, rng)
             kind = RoleKind.AREA_CHAIR if i == 1 else RoleKind.PC_MEMBER
             role_grant(edition=current, user=member, kind=kind, area=area, by=chair)
+            pc_by_area[area].append(member)
         report.logins.append((f"{prefix}-02@{INSTITUTIONS[AFFILIATIONS[2]]}", f"PC member ({area.label})"))
     for email, name, area in (  # invited, not answered yet: the committee page lists them
         (f"pending-sys@{INSTITUTIONS['KAIST']}", "Min-jun Kim", Area.SYSTEMS),
@@ -330,4 +335,6 @@ def seed_demo(*, papers: int = 24) -> DemoReport:
         report.created.append(f"submission #{submission.number}")
     if report.created or not Affinity.objects.filter(submission__edition=current).exists():
         affinity_compute(edition=current)  # so papers come sorted by affinity when bidding opens
+    if review_phase:
+        seed_review_phase(report, chair=chair, members=pc_by_area, authors=authors, records=records)
     return report

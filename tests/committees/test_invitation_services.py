@@ -25,6 +25,7 @@ from committees.services import (
 )
 from conferences.models import AREA_REQUIRED, Area, Edition, Role
 from conferences.roles import RoleKind
+from mlsys_conf import tokens
 from outbox.models import Mail
 from tests.committees.conftest import INVITEE
 from tests.factories.accounts import UserFactory
@@ -145,7 +146,7 @@ def test_one_invitation_per_role_but_several_roles(
 def test_tokens_never_repeat(edition: Edition, chair: Any, invitation: Invitation, monkeypatch: Any) -> None:
     """A (astronomically unlikely) repeated token is drawn again, not stored twice."""
     draws = iter([invitation.token, invitation.token, "a-fresh-token"])
-    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: next(draws))
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda n: next(draws))  # the shared helper draws
     other = invitation_send(edition=edition, email="other@example.org", kind=RoleKind.AE_MEMBER, by=chair)
     assert other.token == "a-fresh-token"
 

@@ -119,3 +119,16 @@ def test_every_default_can_be_saved_as_the_editions_own(edition: Any, chair: Any
     subject, body = default_text(key)
     mail_template_save(edition=edition, key=key, subject=subject, body=body, by=chair)
     assert MailTemplate.objects.get(edition=edition, key=key).body == body
+
+
+@pytest.mark.parametrize("key", template_keys())
+def test_the_preview_values_fill_every_placeholder_of_every_default(edition: Any, key: str) -> None:
+    """What a chair previews shows each placeholder with a value, none left blank."""
+    from django.template import Context, Engine
+
+    from outbox.rendering import sample_context
+
+    strict = Engine(libraries={"tz": "django.templatetags.tz"}, autoescape=False, string_if_invalid="MISSING[%s]")
+    for text in default_text(key):
+        rendered = strict.from_string(text).render(Context(sample_context(edition), autoescape=False))
+        assert "MISSING[" not in rendered, rendered

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from site_pages.demo import DEMO_PASSWORD, seed_demo
+from site_pages.demo_review import REVIEW_NAME, REVIEW_SLUG
 
 
 class Command(BaseCommand):
@@ -17,9 +18,15 @@ class Command(BaseCommand):
             default=24,
             help="How many demo submissions (at most 36).",
         )
+        parser.add_argument(
+            "--phase",
+            choices=["submission", "review"],
+            default="submission",
+            help="With 'review', also seed the edition in its review phase (reviews, discussion, a response).",
+        )
 
-    def handle(self, *args: Any, papers: int, **options: Any) -> None:
-        report = seed_demo(papers=papers)
+    def handle(self, *args: Any, papers: int, phase: str = "submission", **options: Any) -> None:
+        report = seed_demo(papers=papers, review_phase=phase == "review")
         self.stdout.write(
             f"Created {len(report.created)} objects."
             if report.created
@@ -28,3 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in report.logins:
             self.stdout.write(f"  {email:34} {what}")
+        if phase == "review":
+            self.stdout.write(
+                f"\nThe same accounts work in {REVIEW_NAME} (/{REVIEW_SLUG}/): the PC member has a review "
+                "submitted, one in draft and one to start; the author can read the reviews and the response."
+            )

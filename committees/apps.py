@@ -6,4 +6,6 @@ class CommitteesConfig(AppConfig):
     verbose_name = "Committees and roles"
 
     def ready(self) -> None:
-        from committees import policy  # noqa: F401  (registers the rules)
+        from committees import policy, recipients  # noqa: F401  (registers the rules)
+
+        recipients.register()  # the composer's recipient sets

@@ -20,6 +20,13 @@ CHAIR_MENU: tuple[tuple[str, str], ...] = (
     ("Submissions", "submissions:list"),
     ("Bids", "bidding:stats"),
     ("Assignments", "assignments:dashboard"),
+    ("Review progress", "reviews:progress"),
+    ("External reviewers", "reviews:external_requests"),
+    ("Review statistics", "reviews:statistics"),
+    ("Statistics", "site_pages:statistics"),
+    ("Review form", "reviews:forms"),
+    ("Review settings", "reviews:settings"),
+    ("Decisions", "decisions:dashboard"),
     ("Mail outbox", "outbox:mail"),
     ("Action log", "actionlog:log"),
 )

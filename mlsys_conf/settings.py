@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "bidding",
     "assignments",
     "reviews",
+    "decisions",
     "artifacts",
     "program",
     "site_pages",  # dashboards, phase mail and the demo: the top, above every app
@@ -166,6 +167,12 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MLSys Conference <noreply@mlsys-conf.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP exchange gives up after this many seconds: a worker still sending can never hold a
+# claim as long as outbox.sending.STALE_CLAIM, after which the claim is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+# At most this many mails are sent in any 60 seconds, site-wide (0: no limit); past it a send
+# task waits (a new task with a countdown) until the oldest sends of the minute have aged out.
+MAIL_RATE_PER_MINUTE = env.int("MAIL_RATE_PER_MINUTE", default=120)
 # "You are listed as an author" mail: how many distinct new addresses one account may have
 # mailed per hour and per day (counted in the database); past that, the paper is saved unmailed.
 COAUTHOR_MAIL_PER_HOUR = env.int("COAUTHOR_MAIL_PER_HOUR", default=20)
@@ -236,9 +243,15 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "conferences.models.Phase.choices",
         "ExtendablePhaseEnum": "submissions.forms.EXTENDABLE_PHASES",  # input phases only
         "ReleaseKindEnum": "conferences.models.ReleaseKind.choices",
+        "ZoneOfTimeEnum": "conferences.forms.TIME_ZONE_OF_ENTRY",  # a deadline's time: edition's zone or AoE
         "MailStatusEnum": "outbox.models.MailStatus.choices",
         "MailBatchStatusEnum": "outbox.models.BatchStatus.choices",
         "AssignmentKindEnum": "assignments.models.AssignmentKind.choices",
+        "ReviewFieldTypeEnum": "reviews.models.FieldType.choices",  # a review form field's type
+        "ReviewFieldAudienceEnum": "reviews.models.FieldAudience.choices",  # who reads a review form field
+        "CommentAudienceEnum": "reviews.models.CommentAudience.choices",  # who reads a discussion comment
+        "NotifyModeEnum": "reviews.models.NotifyMode.choices",  # how a person hears of new comments
+        "ExternalRequestStatusEnum": "reviews.models.ExternalStatus.choices",  # a request for an external reviewer
     },
 }
 

@@ -26,8 +26,10 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("bidding.api")),
     path("", include("assignments.api")),
     path("", include("reviews.api")),
+    path("", include("decisions.api")),
     path("", include("actionlog.api")),
     path("", include("outbox.api")),
+    path("", include("site_pages.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our templates put the CSP nonce on the docs' inline blocks; the split view serves
     # Swagger UI's start-up script as a file instead of inline.
@@ -52,8 +54,10 @@ edition_patterns = [
     path("", include("bidding.urls")),
     path("", include("assignments.urls")),
     path("", include("reviews.urls")),
+    path("", include("decisions.urls")),
     path("", include("actionlog.urls")),
     path("", include("outbox.urls")),
+    path("", include("site_pages.urls")),
 ]
 
 urlpatterns = [
@@ -62,6 +66,7 @@ urlpatterns = [
     path("admin/login/", account_views.admin_login),  # no second password form: see accounts.views
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("profile/mail/", include("outbox.preference_urls")),  # no non-essential mail; the unsubscribe link
     path("profile/", include("accounts.urls")),
     path("api/", include((api_patterns, "api"))),
     path("<slug:edition_slug>/", include(edition_patterns)),

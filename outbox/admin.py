@@ -19,12 +19,13 @@ class MailAdmin(ReadOnlyAdmin):
         "subject",
         "to_email",
         "status",
+        "essential",
         "attempts",
         "edition",
         "created_at",
         "sent_at",
     )
-    list_filter = ("status", "edition", "batch")
+    list_filter = ("status", "essential", "edition", "batch")
     search_fields = ("to_email", "subject", "dedupe_key")
 
 

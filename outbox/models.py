@@ -19,6 +19,7 @@ class MailStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Not sent"  # taken out of its batch, or its batch was cancelled
+    OPTED_OUT = "opted_out", "Opted out"  # non-essential, to someone who asked for no such mail
 
 
 class BatchStatus(models.TextChoices):
@@ -72,6 +73,11 @@ class Mail(models.Model):
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     batch = models.ForeignKey(MailBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="mails")
     status = models.CharField(max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED)
+    essential = models.BooleanField(
+        default=True,
+        help_text="Decisions, deadlines, receipts: sent to everyone. Announcements are not: they are "
+        "skipped for whoever asked for no non-essential mail.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,7 +86,10 @@ class Mail(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=("status", "created_at"))]
+        indexes = [
+            models.Index(fields=("status", "created_at")),
+            models.Index(fields=("sent_at",), name="outbox_mail_sent_at"),  # the rate limit's count
+        ]
         verbose_name_plural = "mail"
 
     def __str__(self) -> str:
@@ -106,3 +115,20 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.edition})"
+
+
+class MailOptOut(models.Model):
+    """The owner of ``email`` (and ``user``, when the choice was made signed in) wants no
+    non-essential mail: announcements queued with ``essential=False`` are not sent to them."""
+
+    email = models.EmailField(unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="mail_opt_out"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "opt-out of non-essential mail"
+
+    def __str__(self) -> str:
+        return f"{self.email}: no non-essential mail"

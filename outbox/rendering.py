@@ -19,7 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, Library, TemplateSyntaxError, defaultfilters, defaulttags
+from django.template.base import FilterExpression, Node, NodeList, Variable
+from django.template.defaulttags import ForNode, WithNode
 from django.template.loader import get_template
+from django.template.smartif import TokenBase
 from django.template.utils import get_app_template_dirs
 from django.utils import timezone
 
@@ -121,17 +124,30 @@ def sample_context(edition: Edition) -> dict[str, Any]:
     paper = {
         "number": 42,
         "title": "An Example Paper on Sparse Kernels",
+        "abstract": "We show how sparse kernels make attention cheaper on today's accelerators.",
         "get_absolute_url": "/example/42/",
         "state_reason": "The paper is over the page limit.",
+        "url": f"{settings.SITE_URL}/example-link/",
+        "moment": "Tue 01 Jun 2027, 23:59:59 CEST (Tue 01 Jun 2027, 09:59:59 AoE)",
+        "late": False,
     }
     person = {"display_name": "Ada Example", "name": "Ada Example", "email": "ada@example.org"}
     return {
         "edition": edition,
         "site_url": settings.SITE_URL,
         "url": f"{settings.SITE_URL}/example-link/",
-        "moment": "1 June 2027, 23:59 AoE",
+        "moment": "Tue 01 Jun 2027, 23:59:59 CEST (Tue 01 Jun 2027, 09:59:59 AoE)",
         "deadline": {"get_phase_display": "Paper submission"},
-        "counts": {"registered": 120, "with_paper": 100, "abstract_only": 20, "withdrawn": 3, "with_warnings": 4},
+        "counts": {
+            "registered": 120,
+            "with_paper": 100,
+            "abstract_only": 20,
+            "withdrawn": 3,
+            "with_warnings": 4,
+            "systems": 50,
+            "ml": 45,
+            "both": 25,
+        },
         "submission": paper,
         "papers": [paper, {**paper, "number": 43, "title": "Another Example Paper"}],
         "reviewer": person,
@@ -145,12 +161,122 @@ def sample_context(edition: Edition) -> dict[str, Any]:
             "get_area_display": "Systems",
             "max_load": 8,
         },
+        "external": {"name": "Ada Example", "email": "ada@example.org", "reason": "Knows sparse kernels well."},
+        "requester": person,
         "reminder_round": 0,
         "sent_on": now,
+        "sent_at": "Tue 01 Jun 2027, 10:00:00 CEST",
         "dispute": {"email": "ada@example.org"},
-        "reported_utc": "1 June 2027, 12:00 UTC",
+        "reported_utc": "Tue 01 Jun 2027, 12:00:00 UTC",
         "not_an_author_url": f"{settings.SITE_URL}/example-not-an-author/",
         "version": {"get_kind_display": "Paper", "sha256": "0" * 64, "page_count": 10, "warning_count": 0},
-        "uploaded_utc": "1 June 2027, 12:00 UTC",
-        "uploaded_aoe": "1 June 2027, 00:00 AoE",
+        "uploaded_utc": "Tue 01 Jun 2027, 12:00:00 UTC",
+        "uploaded_aoe": "Tue 01 Jun 2027, 00:00:00 AoE",
+        # the review phase: reviews, discussion, responses, reminders
+        "shown_as": "Reviewer A (Systems)",
+        "comment": {"body": "Could the authors clarify the baseline in Table 2?"},
+        "audience": "The paper's reviewers",
+        "mentioned": False,
+        "updated": False,
+        "review_version": 2,
+        "what": "Reviewer A updated their review",
+        "reader": person,
+        "chair": person,
+        "day": "Tue 01 Jun 2027",
+        "items": [
+            {
+                "submission": paper,
+                "shown_as": "Reviewer B (ML)",
+                "comment": {"body": "I agree with Reviewer A; the ablation settles it."},
+                "url": f"{settings.SITE_URL}/example-link/#comment-1",
+            }
+        ],
+        "late": True,
+        "count": 2,
+        "areas": [
+            {
+                "name": "Systems",
+                "papers": [{**paper, "missing": ["Ada Example"], "url": f"{settings.SITE_URL}/example-link/"}],
+            }
+        ],
     }
+
+
+# --- Placeholders a composed mail may use ----------------------------------------------------
+
+
+def _expressions(obj: Any) -> Any:
+    """The filter expressions inside one node's attribute (an ``if`` condition nests them)."""
+    if isinstance(obj, FilterExpression):
+        yield obj
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            yield from _expressions(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _expressions(item)
+    elif isinstance(obj, TokenBase):  # an operator or literal of an ``if`` condition
+        for name in ("first", "second", "value"):
+            yield from _expressions(getattr(obj, name, None))
+
+
+def _variables(expression: FilterExpression) -> list[str]:
+    """The dotted names an expression reads: its variable and its filters' variable arguments."""
+    found = []
+    if isinstance(expression.var, Variable) and expression.var.lookups is not None:
+        found.append(".".join(expression.var.lookups))
+    for _function, arguments in expression.filters:
+        for is_variable, argument in arguments:
+            if is_variable and isinstance(argument, Variable) and argument.lookups is not None:
+                found.append(".".join(argument.lookups))
+    return found
+
+
+def used_placeholders(text: str) -> tuple[set[str], set[str]]:
+    """The dotted names a template reads, and the names its own tags bind (loop variables,
+    ``with``, ``forloop``). Raises TemplateSyntaxError when it does not compile."""
+    template = sandbox().from_string(text)
+    used: set[str] = set()
+    bound: set[str] = {"forloop"}
+    for node in template.nodelist.get_nodes_by_type(Node):
+        if isinstance(node, ForNode):
+            bound.update(node.loopvars)
+        elif isinstance(node, WithNode):
+            bound.update(node.extra_context)
+        for name, value in vars(node).items():
+            if name in ("nodelist", "token", "origin") or isinstance(value, NodeList | Node):
+                continue
+            for expression in _expressions(value):
+                used.update(_variables(expression))
+    return used, bound
+
+
+def undeclared(text: str, declared: Any) -> list[str]:
+    """The names ``text`` reads that are not among the ``declared`` placeholders (a declared name,
+    a part of one, or a name a tag of the template binds), sorted."""
+    used, bound = used_placeholders(text)
+
+    def allowed(name: str) -> bool:
+        if name.split(".")[0] in bound:
+            return True
+        return any(name == d or d.startswith(name + ".") for d in declared)
+
+    return sorted(name for name in used if not allowed(name))
+
+
+def check_placeholders(subject: str, body: str, declared: Any, what: str) -> None:
+    """Refuse (a ValidationError naming them) the placeholders the mail to ``what`` does not offer."""
+    errors: dict[str, str] = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            unknown = undeclared(text, declared)
+        except TemplateSyntaxError as error:
+            errors[field] = f"This template cannot be rendered: {error}"
+            continue
+        if unknown:
+            names = ", ".join("{{ " + name + " }}" for name in unknown)
+            errors[field] = (
+                f"Not available in mail to {what}: {names}. Use only the placeholders listed for these recipients."
+            )
+    if errors:
+        raise ValidationError(errors)

@@ -42,9 +42,11 @@ def mail_queue(
     edition: Any = None,
     dedupe_key: str | None = None,
     batch: MailBatch | None = None,
+    essential: bool = True,
 ) -> Mail:
     """Store a mail and send it once the transaction commits; in a ``batch``, hold it until
-    a chair releases the batch.
+    a chair releases the batch. A mail that is not ``essential`` (an announcement) is not sent
+    to whoever opted out of such mail.
 
     With a ``dedupe_key`` already used, the existing row is returned and nothing is queued.
     """
@@ -68,6 +70,7 @@ def mail_queue(
                 dedupe_key=dedupe_key or None,
                 batch=batch,
                 status=MailStatus.HELD if batch is not None else MailStatus.QUEUED,
+                essential=essential,
             )
     except IntegrityError:
         # Another process queued the same key in the meantime.

@@ -5,6 +5,7 @@ from outbox import views
 app_name = "outbox"
 urlpatterns = [
     path("chair/outbox/", views.mail_list, name="mail"),
+    path("chair/outbox/compose/", views.compose, name="compose"),
     path("chair/outbox/batches/", views.batch_list, name="batches"),
     path("chair/outbox/batches/<int:batch_id>/", views.batch_detail, name="batch"),
     path("chair/outbox/batches/<int:batch_id>/release/", views.batch_release, name="batch_release"),

@@ -1,6 +1,7 @@
 """The chairs' outbox pages: every mail of the edition with its delivery status, held batches to
-read, edit and release, and the edition's own mail templates. Each page checks
-``can_manage_mail`` and leaves the change to a service."""
+read, edit and release, the edition's own mail templates and the composer. Each page checks
+``can_manage_mail`` and leaves the change to a service. Also everyone's choice of no
+non-essential mail, and the signed unsubscribe link."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.typing import AuthenticatedHttpRequest
@@ -18,10 +19,12 @@ from conferences.models import Edition
 from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
-from outbox import services
-from outbox.forms import MailEditForm, MailFilterForm, MailTemplateForm
+from outbox import composer, services
+from outbox.forms import ComposeForm, MailEditForm, MailFilterForm, MailPreferenceForm, MailTemplateForm
 from outbox.models import Mail, MailBatch, MailTemplate
 from outbox.policy import can_manage_mail
+from outbox.preferences import mail_opt_out_address, mail_opt_out_set, opted_out_user, read_unsubscribe_token
+from outbox.recipients import recipient_sets
 from outbox.rendering import default_text, render_checked, sample_context, template_keys
 from outbox.selectors import batch_mails, batches_of, mails_of
 
@@ -179,3 +182,69 @@ def template_reset(request: AuthenticatedHttpRequest, edition: Edition, mail_app
     if services.mail_template_reset(edition=edition, key=key, by=request.user):
         messages.success(request, "This mail is back to its default wording.")
     return redirect("outbox:template", edition_slug=edition.slug, mail_app=mail_app, mail_name=mail_name)
+
+
+# --- The composer --------------------------------------------------------------------------
+
+
+@login_required
+@edition_view
+def compose(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
+    """Write a mail to a recipient set: "Preview" renders the first mails exactly as they will be
+    sent, "Queue as held batch" stores one mail per recipient in a batch to release."""
+    require(can_manage_mail(request.user, edition))
+    form = ComposeForm(request.POST or None, initial={"recipient_set": request.GET.get("recipients", "")})
+    composition = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "edition": edition,
+            "recipient_set_key": data["recipient_set"],
+            "subject": data["subject"],
+            "body": data["body"],
+            "essential": data["essential"],
+            "by": request.user,
+        }
+        try:
+            if "queue" in request.POST:
+                batch = composer.mail_compose_queue(**arguments, name=data["name"])
+                count = batch.mails.count()
+                messages.success(
+                    request, f"{count} mail{'s' if count != 1 else ''} held in {batch.name}: read them, then release."
+                )
+                return redirect("outbox:batch", edition_slug=edition.slug, batch_id=batch.pk)
+            composition = composer.mail_compose(**arguments)
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {"form": form, "composition": composition, "sets": recipient_sets()}
+    return render(request, "outbox/compose.html", context, status=400 if form.errors else 200)
+
+
+# --- Non-essential mail: the profile's choice and the signed unsubscribe link ---------------
+
+
+@login_required
+def mail_preference(request: AuthenticatedHttpRequest) -> HttpResponse:
+    posted = request.POST if request.method == "POST" else None  # an unticked box posts nothing
+    form = MailPreferenceForm(posted, initial={"no_non_essential": opted_out_user(request.user)})
+    if request.method == "POST" and form.is_valid():
+        wanted = form.cleaned_data["no_non_essential"]
+        mail_opt_out_set(user=request.user, opted_out=wanted, by=request.user)
+        messages.success(
+            request, "You get no more non-essential mail." if wanted else "You get non-essential mail again."
+        )
+        return redirect("mail_preferences:preference")
+    return render(request, "outbox/mail_preference.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def unsubscribe(request: HttpRequest, signed: str) -> HttpResponse:
+    """The link at the foot of a non-essential mail: no login. A GET asks (a mail scanner that
+    follows links changes nothing), the POST opts the address out."""
+    email = read_unsubscribe_token(signed)
+    if email is None:
+        return render(request, "outbox/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        mail_opt_out_address(email)
+        done = True
+    return render(request, "outbox/unsubscribe.html", {"email": email, "done": done})

@@ -15,3 +15,7 @@ class SubmissionsConfig(AppConfig):
 
         register_facts("authorship", authorship_facts, changed_by=[Author, EmailAddress])
         register_facts("conflicts", conflict_facts, changed_by=[Conflict])
+
+        from submissions import recipients
+
+        recipients.register()  # the composer's recipient sets

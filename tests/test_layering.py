@@ -27,6 +27,7 @@ LAYERS = (
     "bidding",
     "assignments",
     "reviews",
+    "decisions",  # the chairs' decisions, tags and discussion order
     "artifacts",
     "program",
     "site_pages",  # what spans the apps: dashboard panels, phase mail, the demo

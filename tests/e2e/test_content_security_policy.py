@@ -73,7 +73,8 @@ def test_chairs_pages_and_the_run_polling(
     slug = edition.slug
     sign_in(page, base, chair.email)
     visit(page, f"{base}/{slug}/", "h1")
-    for path in ("chair/committee/", "chair/bids/", "chair/submissions/", "chair/settings/", "chair/deadlines/"):
+    chair_pages = ("chair/committee/", "chair/bids/", "chair/submissions/", "chair/settings/", "chair/deadlines/")
+    for path in (*chair_pages, "chair/statistics/"):  # the statistics page: inline SVG charts, no style attribute
         visit(page, f"{base}/{slug}/{path}", "h1")
 
     visit(page, f"{base}/{slug}/chair/assignments/", "#run")

@@ -113,6 +113,36 @@ BAD_BID = {"level": 99}
 # The outbox's routes naming a held batch or mail: made on demand (see World.held_batch).
 HELD_BATCH = {"batch_id": "held_batch.pk"}
 HELD_MAIL = {"mail_id": "held_mail.pk"}
+# The unsubscribe link of a non-essential mail: works for anyone, signed in or not.
+UNSUBSCRIBE = {"signed": "unsubscribe_token"}
+BAD_COMPOSE = {"recipient_set": "no-such-set", "subject": "Hi", "body": "Hi", "essential": True}
+# Ratings name pc_assigned's submitted review of P: made on demand (see World.submitted_review).
+SUBMITTED_REVIEW = {"review_id": "submitted_review.pk"}
+BAD_RATING = {"rating": "never"}
+# Writing a review of P: only its committed reviewer (nobody is P's meta-reviewer here); the
+# world's reviewing has not opened, so a post is turned down with the reason (a redirect).
+WRITES_P = frozenset({"pc_assigned"})
+BAD_ANSWERS = {"merit": "99"}
+# The chairs' review configuration: a field of the review form, and round R1 (made on demand).
+REVIEW_FORM = {"kind": "review_form_kind"}
+REVIEW_FIELD = {"kind": "review_form_kind", "key": "review_field_key"}
+REVIEW_ROUND = {"round_id": "review_round.pk"}
+# The discussion of P: the chair's chairs-only comment (made on demand, see World.chair_comment);
+# its readers open P's thread (P's reviewer, the chair handling P, its authors). Nobody sees P's
+# reviews yet here (pc_assigned has not submitted one, reviews are not released), so only the chair
+# may post: the others who open the thread are refused with a 403.
+CHAIR_COMMENT = {"comment_id": "chair_comment.pk"}
+OPENS_P_THREAD = REVIEWS_PAPER | AUTHORS
+NOT_YET_POSTING = {"pc_assigned": FORBIDDEN, "author": FORBIDDEN, "coauthor": FORBIDDEN}
+EMPTY_COMMENT = {"body": "", "audience": "chairs"}
+# External reviewers: pc_assigned's request awaiting the chairs, and the chair's approved one
+# whose link is open (both made on demand, see World.external_request and World.approved_external).
+EXTERNAL_REQUEST = {"request_id": "external_request.pk"}
+EXTERNAL_REQUEST_PK = {"pk": "external_request.pk"}
+EXTERNAL_LINK = {"token": "approved_external.token"}
+BAD_EXTERNAL = {"name": "", "email": "not-an-address"}
+# A tag on P, as the decisions API names it (a tag P need not carry: removing it is a no-op).
+DECISION_TAG = {"name": "decision_tag_name"}
 
 
 def p_swapped_with_q(world: World) -> dict[str, Any]:
@@ -125,6 +155,7 @@ MATRIX: dict[str, Entry] = {
     "home": page(GET=check(EVERYONE, SHOWN)),
     "health": page(GET=check(EVERYONE, SHOWN)),
     "accounts:profile": page(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE, body={"orcid": "bad"})),
+    "accounts:publications_import": page(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE, body={})),
     "accounts:token_create": page(POST=check(SIGNED_IN, FORM_DONE, body={"name": ""})),
     "accounts:token_revoke": page(POST=check(frozenset({"author"}), REDIRECTED, refused=HIDDEN)),  # the author's
     # --- allauth: its own pages, public or for the signed-in account ------------------------
@@ -152,6 +183,7 @@ MATRIX: dict[str, Entry] = {
     # --- The committee (chairs) and the invitee's page (the token is the credential) ---------
     "committees:committee": page(GET=chairs_only()),
     "committees:invite": page(POST=chairs_only(FORM_DONE | {400}, body={"email": "not-an-address"})),
+    "committees:invite_bulk": page(POST=chairs_only(FORM_DONE, body={"bulk-people": "not-an-address"})),
     "committees:role_add": page(POST=chairs_only(FORM_DONE | {400}, body={"email": "not-an-address"})),
     "committees:role_remove": page(POST=chairs_only(REDIRECTED)),
     "committees:role_load": page(POST=chairs_only(FORM_DONE | {400}, body={"max_load": "-1"})),
@@ -201,7 +233,64 @@ MATRIX: dict[str, Entry] = {
     "assignments:commit": page(GET=chairs_only(), POST=chairs_only(REDIRECTED, body={"confirmed": "no"})),
     "assignments:remove": page(POST=conflicted_chair_loses(REDIRECTED)),  # P's assignment
     "reviews:paper": page(GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    # P's reviews and response as its authors see them (nobody else, the chairs included); the
+    # world's response is not open, so a post is turned down with the reason (a redirect).
+    "reviews:author_reviews": page(GET=paper_p(AUTHORS, SHOWN), POST=paper_p(AUTHORS, REDIRECTED, body={"body": "x"})),
     "reviews:file": page(GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    # Rating pc_assigned's review of P: the chair (its writer may read it but not rate it).
+    "reviews:rate": page(
+        SUBMITTED_REVIEW, POST=paper_p(frozenset({"chair"}), REDIRECTED, body=BAD_RATING, pc_assigned=FORBIDDEN)
+    ),
+    # P's review types: the chair handling P (its reviewer may open P, but not set types).
+    "reviews:review_type": page(
+        POST=paper_p(frozenset({"chair"}), REDIRECTED, body={"user": "x"}, pc_assigned=FORBIDDEN)
+    ),
+    "reviews:statistics": page(GET=chairs_only()),  # the conflicted chair's without P
+    "reviews:export": page(GET=chairs_only()),  # the conflicted chair's without P's reviews
+    "site_pages:statistics": page(GET=chairs_only()),  # the conflicted chair's without P's reviews
+    # P's discussion: posting (an empty comment: a message), the chair's comment, following P.
+    "reviews:comment_post": page(POST=paper_p(frozenset({"chair"}), REDIRECTED, body=EMPTY_COMMENT, **NOT_YET_POSTING)),
+    "reviews:comment_edit": page(
+        CHAIR_COMMENT,
+        GET=paper_p(frozenset({"chair"}), SHOWN),
+        POST=paper_p(frozenset({"chair"}), FORM_DONE, body={"body": ""}),
+    ),
+    "reviews:comment_history": page(CHAIR_COMMENT, GET=paper_p(frozenset({"chair"}), SHOWN)),
+    "reviews:follow": page(POST=paper_p(OPENS_P_THREAD, REDIRECTED, body={"follows": "0"})),
+    "reviews:notifications": page(
+        GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE, body={"mode": "sometimes"})
+    ),
+    # The reviewer's dashboard (anyone signed in: their own papers, maybe none) and the chairs'
+    # review progress (the conflicted chair's without P).
+    # External reviewers: P's reviewer or the chair handling P asks (anyone else who cannot open
+    # P: its 404); the chairs decide (the one conflicted with P: its 404); the link's page needs
+    # only its token (accepting, an account: P's authors are refused by conflict detection).
+    "reviews:external_request": page(POST=paper_p(REVIEWS_PAPER, REDIRECTED, body=BAD_EXTERNAL)),
+    "reviews:external_requests": page(GET=chairs_only()),
+    "reviews:external_approve": page(EXTERNAL_REQUEST, POST=conflicted_chair_loses(REDIRECTED)),
+    "reviews:external_decline": page(EXTERNAL_REQUEST, POST=conflicted_chair_loses(REDIRECTED)),
+    "reviews:external_withdraw": page(EXTERNAL_REQUEST, POST=conflicted_chair_loses(REDIRECTED)),
+    "reviews:external_link": page(EXTERNAL_LINK, GET=check(EVERYONE, SHOWN)),
+    "reviews:external_link_accept": page(EXTERNAL_LINK, POST=check(SIGNED_IN, REDIRECTED)),
+    "reviews:external_link_decline": page(EXTERNAL_LINK, POST=check(EVERYONE, REDIRECTED)),
+    "reviews:mine": page(GET=check(SIGNED_IN, SHOWN)),
+    "reviews:progress": page(GET=chairs_only()),
+    "reviews:write_review": page(GET=paper_p(WRITES_P, SHOWN), POST=paper_p(WRITES_P, FORM_DONE, body=BAD_ANSWERS)),
+    "reviews:write_meta_review": page(GET=paper_p(NOBODY, SHOWN), POST=paper_p(NOBODY, FORM_DONE, body=BAD_ANSWERS)),
+    "reviews:offline_review": page(GET=paper_p(WRITES_P, SHOWN), POST=paper_p(WRITES_P, REDIRECTED)),  # no file
+    "reviews:offline_meta_review": page(GET=paper_p(NOBODY, SHOWN), POST=paper_p(NOBODY, REDIRECTED)),
+    # pc_assigned's submitted review of P: its writer and the chair handling P see its versions.
+    "reviews:review_history": page(SUBMITTED_REVIEW, GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    # The chairs' configuration of review: forms, settings, rounds (bad bodies: nothing saved).
+    "reviews:forms": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"label": ""})),
+    "reviews:form": page(REVIEW_FORM, GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"label": ""})),
+    "reviews:field": page(REVIEW_FIELD, GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"label": ""})),
+    "reviews:field_move": page(REVIEW_FIELD, POST=chairs_only(REDIRECTED, body={"direction": "sideways"})),
+    "reviews:field_remove": page(REVIEW_FIELD, POST=chairs_only(REDIRECTED)),  # nobody answered it: deleted
+    "reviews:field_restore": page(REVIEW_FIELD, POST=chairs_only(REDIRECTED)),  # not retired: a message
+    "reviews:settings": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"response_word_limit": "-1"})),
+    "reviews:round_add": page(POST=chairs_only(REDIRECTED, body={"name": ""})),
+    "reviews:round": page(REVIEW_ROUND, GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"name": ""})),
     # --- The action log (chairs) -------------------------------------------------------------
     "actionlog:log": page(GET=chairs_only()),
     "api:actions": api(GET=chairs_only()),
@@ -216,6 +305,15 @@ MATRIX: dict[str, Entry] = {
     "outbox:templates": page(GET=chairs_only()),
     "outbox:template": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"subject": "{% if %}"})),
     "outbox:template_reset": page(POST=chairs_only(REDIRECTED)),
+    "outbox:compose": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"subject": ""})),
+    "mail_preferences:preference": page(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, FORM_DONE)),
+    "mail_preferences:unsubscribe": page(UNSUBSCRIBE, GET=check(EVERYONE, SHOWN), POST=check(EVERYONE, SHOWN)),
+    "api:mail-recipient-set-list": api(GET=chairs_only()),
+    "api:mail-compose-preview": api(POST=chairs_only(API_INVALID, body=BAD_COMPOSE)),
+    "api:mail-compose-queue": api(POST=chairs_only(API_INVALID, body=BAD_COMPOSE)),
+    "api:mail-preference": api(
+        GET=check(SIGNED_IN, SHOWN), PUT=check(SIGNED_IN, API_INVALID, body={"no_non_essential": "maybe"})
+    ),
     "api:mail-list": api(GET=chairs_only()),
     "api:mail-batch-list": api(GET=chairs_only()),
     "api:mail-batch-detail": api(HELD_BATCH, GET=chairs_only()),
@@ -237,6 +335,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:edition-update-settings": api(PATCH=chairs_only(API_INVALID, body={"time_zone": "Nowhere/Void"})),
     "api:me": api(GET=check(SIGNED_IN, SHOWN), PATCH=check(SIGNED_IN, API_INVALID, body={"orcid": "bad"})),
+    "api:me-publications-import": api(POST=check(SIGNED_IN, API_INVALID, body={})),
     "api:tokens": api(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, API_INVALID, body={"name": ""})),
     "api:token": api(DELETE=check(frozenset({"author"}), API_DONE, refused=HIDDEN)),  # the author's token
     "api:schema": api(GET=check(EVERYONE, SHOWN)),
@@ -250,6 +349,7 @@ MATRIX: dict[str, Entry] = {
         DELETE=chairs_only(API_DONE),
     ),
     "api:invitation-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={})),
+    "api:invitation-bulk": api(POST=chairs_only(API_INVALID, body={"text": "not-an-address"})),
     "api:invitation-detail": api({"pk": "invitation.pk"}, GET=chairs_only()),
     # Resending too soon after the last mail is a 400 with the reason.
     "api:invitation-resend": api({"pk": "invitation.pk"}, POST=chairs_only(API_DONE | API_INVALID)),
@@ -287,6 +387,93 @@ MATRIX: dict[str, Entry] = {
     "api:assignment-detail": api({"pk": "assignment.pk"}, DELETE=conflicted_chair_loses(API_DONE)),  # P's assignment
     "api:paper-to-review-list": api(GET=check(ON_PC, SHOWN)),
     "api:paper-to-review-detail": api(GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    "api:review-rating": api(
+        SUBMITTED_REVIEW,
+        GET=paper_p(frozenset({"chair", "pc_assigned"}), SHOWN),
+        PUT=paper_p(frozenset({"chair"}), API_INVALID, body=BAD_RATING, pc_assigned=FORBIDDEN),
+        DELETE=paper_p(frozenset({"chair"}), API_DONE, pc_assigned=FORBIDDEN),
+    ),
+    "api:review-types": api(
+        GET=paper_p(frozenset({"chair"}), SHOWN, pc_assigned=FORBIDDEN),
+        POST=paper_p(frozenset({"chair"}), API_INVALID, body={}, pc_assigned=FORBIDDEN),
+    ),
+    "api:review-statistics": api(GET=chairs_only()),
+    "api:review-export": api(GET=chairs_only()),  # the conflicted chair's without P's reviews
+    "api:edition-statistics": api(GET=chairs_only()),  # the conflicted chair's without P's reviews
+    # P's discussion through the API (as its pages).
+    "api:paper-comment-list": api(
+        GET=paper_p(OPENS_P_THREAD, SHOWN),
+        POST=paper_p(frozenset({"chair"}), API_INVALID, body=EMPTY_COMMENT, **NOT_YET_POSTING),
+    ),
+    "api:paper-comment-detail": api(
+        CHAIR_COMMENT,
+        GET=paper_p(frozenset({"chair"}), SHOWN),
+        PATCH=paper_p(frozenset({"chair"}), API_INVALID, body={"body": ""}),
+    ),
+    "api:paper-comment-history": api(CHAIR_COMMENT, GET=paper_p(frozenset({"chair"}), SHOWN)),
+    "api:paper-follow": api(
+        GET=paper_p(OPENS_P_THREAD, SHOWN), PUT=paper_p(OPENS_P_THREAD, API_INVALID, body={"follows": "maybe"})
+    ),
+    "api:review-notification-preference": api(
+        GET=check(SIGNED_IN, SHOWN), PUT=check(SIGNED_IN, API_INVALID, body={"mode": "sometimes"})
+    ),
+    # P's reviews as the caller may see them (its reviewer's page); the caller's dashboard; the
+    # chairs' progress by area.
+    "api:paper-reviews": api(GET=paper_p(REVIEWS_PAPER, SHOWN)),
+    "api:author-reviews": api(GET=paper_p(AUTHORS, SHOWN)),
+    "api:author-response": api(
+        GET=paper_p(AUTHORS, SHOWN), PUT=paper_p(AUTHORS, API_INVALID, body={"body": ["x"], "submit": "maybe"})
+    ),
+    "api:paper-external-requests": api(
+        GET=paper_p(REVIEWS_PAPER, SHOWN), POST=paper_p(REVIEWS_PAPER, API_INVALID, body=BAD_EXTERNAL)
+    ),
+    "api:external-request-list": api(GET=chairs_only()),
+    "api:external-request-approve": api(EXTERNAL_REQUEST_PK, POST=conflicted_chair_loses(API_DONE)),
+    "api:external-request-decline": api(EXTERNAL_REQUEST_PK, POST=conflicted_chair_loses(API_DONE)),
+    "api:external-request-withdraw": api(EXTERNAL_REQUEST_PK, POST=conflicted_chair_loses(API_DONE)),
+    "api:external-link": api(EXTERNAL_LINK, GET=check(EVERYONE, SHOWN)),
+    # P's authors (and the chair conflicted with P) are refused by conflict detection: a 400.
+    "api:external-link-accept": api(EXTERNAL_LINK, POST=check(SIGNED_IN, API_DONE | API_INVALID)),
+    "api:external-link-decline": api(EXTERNAL_LINK, POST=check(EVERYONE, SHOWN)),
+    "api:reviewer-dashboard": api(GET=check(SIGNED_IN, SHOWN)),
+    "api:review-progress": api(GET=chairs_only()),
+    "api:my-review": api(
+        GET=paper_p(WRITES_P, SHOWN), PUT=paper_p(WRITES_P, API_INVALID, body={"answers": "none", "submit": "maybe"})
+    ),
+    "api:my-review-versions": api(GET=paper_p(WRITES_P, SHOWN)),
+    "api:my-meta-review": api(GET=paper_p(NOBODY, SHOWN), PUT=paper_p(NOBODY, API_INVALID, body={"answers": "none"})),
+    "api:my-meta-review-versions": api(GET=paper_p(NOBODY, SHOWN)),
+    "api:review-field-list": api(
+        REVIEW_FORM, GET=chairs_only(), POST=chairs_only(API_INVALID, body={"label": "", "type": "score"})
+    ),
+    "api:review-field-detail": api(
+        REVIEW_FIELD,
+        GET=chairs_only(),
+        PATCH=chairs_only(API_INVALID, body={"label": ""}),
+        DELETE=chairs_only(API_DONE),  # nobody answered it: deleted
+    ),
+    "api:review-settings": api(
+        GET=chairs_only(), PATCH=chairs_only(API_INVALID, body={"pc_sees_reviews": "sometimes"})
+    ),
+    "api:review-round-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"name": ""})),
+    "api:review-round-detail": api(REVIEW_ROUND, PATCH=chairs_only(API_INVALID, body={"name": ""})),
+    # --- Decisions: the chairs' dashboard, its bulk form and exports, and its API -------------
+    # A conflicted chair gets every route but no row of P, and P's own routes answer them 404.
+    "decisions:dashboard": page(GET=chairs_only()),
+    "decisions:bulk": page(POST=chairs_only(REDIRECTED, body={"papers": ["1"], "category": "x"})),  # a message
+    "decisions:export_csv": page(GET=chairs_only()),
+    "decisions:export_json": page(GET=chairs_only()),
+    "api:decision-list": api(GET=chairs_only()),
+    "api:decision-bulk": api(POST=chairs_only(API_INVALID, body={"papers": [], "category": 0})),
+    "api:decision-category-list": api(GET=chairs_only()),
+    "api:decision-tag-list": api(GET=chairs_only()),
+    "api:decision-order": api(GET=chairs_only(), PUT=chairs_only(API_INVALID, body={"papers": "x"})),
+    "api:decision-export": api(GET=chairs_only()),
+    "api:paper-decision": api(
+        GET=conflicted_chair_loses(SHOWN), PUT=conflicted_chair_loses(API_INVALID, body={"category": "x"})
+    ),
+    "api:paper-tag-list": api(POST=conflicted_chair_loses(API_INVALID, body={"name": "two words"})),
+    "api:paper-tag-detail": api(DECISION_TAG, DELETE=conflicted_chair_loses(API_DONE)),
 }
 
 # Django's admin: staff only (no persona is staff), for every model it registers, so its

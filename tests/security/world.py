@@ -97,6 +97,90 @@ class World:
     def held_mail(self) -> Mail:
         return self.held_batch.mails.get()
 
+    @property
+    def unsubscribe_token(self) -> str:
+        """The signed link at the foot of a non-essential mail, for an address no persona has."""
+        from outbox.preferences import unsubscribe_token
+
+        return unsubscribe_token("announcements@readers.example")
+
+    @property
+    def submitted_review(self) -> Any:
+        """pc_assigned's submitted review of P, made when a test asks for it (inside that test's
+        savepoint: the other routes see P unreviewed)."""
+        from reviews.models import Review, ReviewState
+        from reviews.selectors import current_round
+
+        now = timezone.now()
+        existing = Review.objects.filter(submission=self.paper, reviewer=self.users["pc_assigned"]).first()
+        return existing or Review.objects.create(
+            submission=self.paper,
+            reviewer=self.users["pc_assigned"],
+            round=current_round(self.edition),
+            state=ReviewState.SUBMITTED,
+            answers={"summary": "A sparse kernel.", "merit": 4},
+            version=1,
+            submitted_at=now,
+            last_submitted_at=now,
+        )
+
+    @property
+    def chair_comment(self) -> Any:
+        """The chair's comment on P to the chairs only, made when a test asks for it (inside that
+        test's savepoint)."""
+        from reviews.models import Comment, CommentAudience
+
+        return Comment.objects.create(
+            submission=self.paper, author=self.users["chair"], audience=CommentAudience.CHAIRS, body="For the chairs."
+        )
+
+    @property
+    def external_request(self) -> Any:
+        """pc_assigned's request for an external reviewer of P, awaiting the chairs (made when a
+        test asks for it, inside that test's savepoint)."""
+        return self._external("awaiting@external.example", approved=False)
+
+    @property
+    def approved_external(self) -> Any:
+        """The chair's request for an external reviewer of P, approved: its link is open."""
+        return self._external("approved@external.example", approved=True)
+
+    def _external(self, email: str, *, approved: bool) -> Any:
+        from reviews.models import ExternalRequest, ExternalStatus
+
+        by = self.users["chair" if approved else "pc_assigned"]
+        existing = ExternalRequest.objects.filter(submission=self.paper, email=email).first()
+        return existing or ExternalRequest.objects.create(
+            submission=self.paper,
+            requested_by=by,
+            name="Erin External",
+            email=email,
+            status=ExternalStatus.APPROVED if approved else ExternalStatus.REQUESTED,
+            approved_by=by if approved else None,
+            token=f"matrix-external-{'approved' if approved else 'awaiting'}-0123456789",
+        )
+
+    # The chairs' review configuration: the review form, its first field, round R1.
+    review_form_kind = "review"
+
+    @property
+    def review_field_key(self) -> str:
+        from reviews.models import FormKind
+        from reviews.selectors import form_fields
+
+        return form_fields(self.edition, FormKind.REVIEW)[0].key
+
+    @property
+    def review_round(self) -> Any:
+        from reviews.selectors import current_round
+
+        return current_round(self.edition)
+
+    @property
+    def decision_tag_name(self) -> str:
+        """A tag the decisions API names on P (P need not carry it)."""
+        return "discuss"
+
 
 def _open_phases(edition: Edition) -> None:
     now = timezone.now()

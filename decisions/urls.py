@@ -1,0 +1,11 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("decisions/", views.dashboard, name="dashboard"),
+    path("decisions/bulk/", views.bulk, name="bulk"),
+    path("decisions/export.csv", views.export_csv, name="export_csv"),
+    path("decisions/export.json", views.export_json, name="export_json"),
+]

@@ -56,10 +56,10 @@ def sign_in_as(page: Page, base: str, user: Any) -> None:
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
 
 
-def visit(page: Page, url: str, ready: str) -> None:
+def visit(page: Page, url: str, ready: str, *, timeout: float = 5_000) -> None:
     """Open ``url`` and wait for ``ready`` (a selector), then for the scripts to settle."""
     page.goto(url)
-    expect(page.locator(ready).first).to_be_visible()
+    expect(page.locator(ready).first).to_be_visible(timeout=timeout)
     page.wait_for_load_state("networkidle")
 
 
@@ -129,10 +129,12 @@ def test_authors_pages_and_the_pc_filter(
 
 
 def test_api_docs_and_admin(page: Page, live_server: Any, violations: list[str], admin_user: Any) -> None:
-    visit(page, f"{live_server.url}/api/docs/", ".swagger-ui .info .title")
+    # The API's documentation renders the whole OpenAPI schema (some 240 kB) in the browser: slow
+    # on a loaded 2-core machine, so it gets longer to appear than a page of ours.
+    visit(page, f"{live_server.url}/api/docs/", ".swagger-ui .info .title", timeout=30_000)
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("mlsys-conf API")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
-    visit(page, f"{live_server.url}/api/redoc/", "#redoc-container h1")
+    visit(page, f"{live_server.url}/api/redoc/", "#redoc-container h1", timeout=30_000)
     expect(page.locator("#redoc-container h1").first).to_contain_text("mlsys-conf API")
 
     sign_in_as(page, live_server.url, admin_user)  # pytest-django's admin has no verified address

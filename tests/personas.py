@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
 PERSONAS = (
     "anonymous",
@@ -34,3 +35,10 @@ def persona_user(request: pytest.FixtureRequest, name: str) -> Any:
 def others(*allowed: str) -> list[str]:
     """Every persona not in ``allowed``: the ones a rule must refuse."""
     return [p for p in PERSONAS if p not in allowed]
+
+
+def client_for(user: Any) -> Client:
+    """A test client signed in as ``user`` (no password needed)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -23,19 +23,11 @@ from reviews.models import FieldAudience, FieldType, FormKind, Review, ReviewFie
 from reviews.selectors import current_round, form_fields, paper_reviews
 from reviews.visibility import can_view_review
 from submissions.models import Submission
-from tests.factories.reviews import COMPLETE_REVIEW, assign, open_reviewing, write_review
+from tests.factories.reviews import COMPLETE_REVIEW, write_review
 
 pytestmark = pytest.mark.django_db
 
 MERIT_LEVELS = [[1, "Reject"], [2, "Borderline"], [3, "Accept"]]
-
-
-@pytest.fixture
-def reviewing(edition: Edition, submission: Submission, pc_systems: Any, pc_ml: Any) -> Submission:
-    open_reviewing(edition)
-    assign(submission, pc_systems)
-    assign(submission, pc_ml)
-    return submission
 
 
 def keys(edition: Edition, kind: FormKind = FormKind.REVIEW) -> list[str]:

@@ -12,27 +12,14 @@ from assignments.models import AssignmentKind
 from conferences.models import Edition
 from reviews.models import PCSeesNames, ReviewField, ReviewSettings
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
-from tests.factories.reviews import assign, open_reviewing, write_review
+from tests.factories.reviews import assign, write_review
+from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
 SYSTEMS_TEXT = "The kernel fuses the softmax\ninto the matmul."
 ML_TEXT = "Accuracy holds on the three models tried."
 PC_SECRET = "Between us: likely a resubmission."
-
-
-@pytest.fixture
-def reviewing(edition: Edition, submission: Submission, pc_systems: Any, pc_ml: Any) -> Submission:
-    open_reviewing(edition)
-    assign(submission, pc_systems)
-    assign(submission, pc_ml)
-    return submission
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(client: Client, paper: Submission) -> str:

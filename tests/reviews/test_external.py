@@ -22,6 +22,7 @@ from submissions.models import Conflict, Submission
 from tests.factories.accounts import UserFactory
 from tests.factories.reviews import COMPLETE_REVIEW, assign, open_reviewing
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
+from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +47,6 @@ def other_paper(edition: Edition, pc_ml: Any) -> Any:
 @pytest.fixture
 def erin(db: Any) -> Any:
     return UserFactory(email=EXTERNAL_EMAIL, first_name="Erin", last_name="External", affiliation="Kernels Institute")
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def paper_page(paper: Submission, what: str = "") -> str:

@@ -20,6 +20,7 @@ from submissions import services as submission_services
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission, SubmissionState
 from tests.factories.pdfs import make_pdf
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
+from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +46,6 @@ def assign(paper: Submission, user: Any, *, committed: bool = True) -> None:
         is_committed=committed,
         committed_at=timezone.now() if committed else None,
     )
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_url(paper: Submission) -> str:

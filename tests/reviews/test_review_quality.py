@@ -22,18 +22,10 @@ from reviews.selectors import paper_reviews, round_closes_at
 from reviews.statistics import review_statistics
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from tests.factories.committees import RoleFactory
-from tests.factories.reviews import assign, open_reviewing, write_review
+from tests.factories.reviews import assign, write_review
 from tests.factories.submissions import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewing(edition: Edition, submission: Submission, pc_systems: Any, pc_ml: Any) -> Submission:
-    open_reviewing(edition)
-    assign(submission, pc_systems)
-    assign(submission, pc_ml)
-    return submission
 
 
 def test_the_author_cannot_rate_a_review(reviewing: Submission, pc_systems: Any, author: Any) -> None:

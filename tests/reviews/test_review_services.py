@@ -18,17 +18,9 @@ from reviews.models import Review, ReviewState, ReviewVersion
 from reviews.selectors import paper_reviews
 from reviews.visibility import can_view_review, reviewer_shown_as
 from submissions.models import Submission
-from tests.factories.reviews import COMPLETE_REVIEW, assign, open_reviewing, write_review
+from tests.factories.reviews import COMPLETE_REVIEW, write_review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewing(edition: Edition, submission: Submission, pc_systems: Any, pc_ml: Any) -> Submission:
-    open_reviewing(edition)
-    assign(submission, pc_systems)
-    assign(submission, pc_ml)
-    return submission
 
 
 def test_a_draft_may_be_incomplete_but_submitting_needs_every_answer(reviewing: Submission, pc_systems: Any) -> None:

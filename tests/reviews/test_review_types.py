@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from mlsys_conf.policy import PolicyDenied
 from reviews.models import Review, ReviewKind
 from reviews.review_types import review_type_set
 from tests.factories.reviews import write_review
+from tests.personas import client_for
 from tests.reviews.visibility_world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(edition: Any) -> World:
     return build_world(edition)
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_reviewer_made_secondary_writes_a_secondary_review(world: World) -> None:
@@ -49,7 +43,7 @@ def test_only_the_chairs_handling_the_paper_set_types(world: World, who: str) ->
 
 def test_the_chair_changes_a_type_on_the_papers_page_and_through_the_api(world: World) -> None:
     chair, reviewer = world.people["chair"], world.people["reviewer_after"]
-    client = signed_in(chair)
+    client = client_for(chair)
     page = client.get(f"/{world.edition.slug}/reviews/papers/7/").content.decode()
     assert 'id="review-types"' in page
     client.post(f"/{world.edition.slug}/reviews/papers/7/review-types/", {"user": reviewer.pk, "secondary": "1"})
@@ -58,5 +52,5 @@ def test_the_chair_changes_a_type_on_the_papers_page_and_through_the_api(world: 
     answer = client.post(api, {"user": reviewer.pk, "secondary": False}, content_type="application/json")
     assert answer.status_code == 200
     assert {"user": reviewer.pk, "name": reviewer.display_name, "type": "primary"} in answer.json()
-    reviewer_page = signed_in(reviewer).get(f"/{world.edition.slug}/reviews/papers/7/").content.decode()
+    reviewer_page = client_for(reviewer).get(f"/{world.edition.slug}/reviews/papers/7/").content.decode()
     assert 'id="review-types"' not in reviewer_page

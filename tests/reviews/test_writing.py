@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from assignments.models import AssignmentKind
 from conferences.models import Edition
@@ -17,25 +16,12 @@ from reviews.models import Review, ReviewState, ReviewVersion
 from reviews.offline import OFFLINE_FORM_MAX_BYTES
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from tests.factories.committees import RoleFactory
-from tests.factories.reviews import COMPLETE_META_REVIEW, COMPLETE_REVIEW, assign, open_reviewing, write_review
+from tests.factories.reviews import COMPLETE_META_REVIEW, COMPLETE_REVIEW, assign, write_review
+from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
 TEXT_KEYS = {"summary", "strengths", "weaknesses"}
-
-
-@pytest.fixture
-def reviewing(edition: Edition, submission: Submission, pc_systems: Any, pc_ml: Any) -> Submission:
-    open_reviewing(edition)
-    assign(submission, pc_systems)
-    assign(submission, pc_ml)
-    return submission
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(paper: Submission, what: str = "review") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
@@ -39,13 +40,23 @@ class ActionSerializer(serializers.ModelSerializer):
 
 @extend_schema(
     parameters=[
+        OpenApiParameter(
+            "q",
+            str,
+            description="Search: every word in the action, its note, a person's name or e-mail, "
+            "or the number or title of the paper (at most 200 characters, 20 words).",
+        ),
+        OpenApiParameter("since", OpenApiTypes.DATE, description="Only entries from this day on (the edition's zone)."),
+        OpenApiParameter("until", OpenApiTypes.DATE, description="Only entries up to this day (the edition's zone)."),
         OpenApiParameter("paper", int, description="Only entries about the paper with this number."),
         OpenApiParameter("person", str, description="Actor's or concerned person's name or e-mail (part of)."),
         OpenApiParameter("action", str, description="Start of the action's name, e.g. conflict."),
     ]
 )
 class ActionList(EditionScopedAPIMixin, generics.ListAPIView):
-    """The edition's action log, newest first: ``?paper=<number>&person=<text>&action=<prefix>``."""
+    """The edition's action log, newest first: ``?q=<words>&since=<date>&until=<date>&paper=<number>
+    &person=<text>&action=<prefix>``. Entries about papers the chair is conflicted with are never
+    listed; a search over the limits is a 400 naming the field."""
 
     serializer_class = ActionSerializer
     permission_classes = (policy_permission("can_read_action_log"),)

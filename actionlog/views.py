@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,9 +21,15 @@ from mlsys_conf.policy import require
 PAGE_SIZE = 100
 
 
+def _day_start(day: date | None, edition: Edition) -> datetime | None:
+    """Midnight starting ``day`` in the edition's zone (the zone its dates are shown in)."""
+    return datetime.combine(day, time.min, tzinfo=edition.zone) if day else None
+
+
 def filtered_actions(user: Any, edition: Edition, filters: dict[str, Any]) -> Any:
-    """The entries ``user`` may read, narrowed by the cleaned ``filters`` (paper number, person,
-    action). A chair never sees entries about a paper they are conflicted with."""
+    """The entries ``user`` may read, narrowed by the cleaned ``filters`` (search words, paper
+    number, person, action, dates from and to, both inclusive, in the edition's zone). A chair
+    never sees entries about a paper they are conflicted with, whatever the search matches."""
     paper_id = None
     if filters.get("paper"):
         # The papers' app sits above this one: reach them through the edition.
@@ -34,6 +41,10 @@ def filtered_actions(user: Any, edition: Edition, filters: dict[str, Any]) -> An
         paper_id=paper_id,
         person=filters.get("person") or "",
         action=filters.get("action") or "",
+        search=filters.get("q") or "",
+        papers=edition.submissions.all(),  # type: ignore[attr-defined]
+        since=_day_start(filters.get("since"), edition),
+        until=_day_start(filters["until"] + timedelta(days=1), edition) if filters.get("until") else None,
     )
 
 

@@ -147,14 +147,26 @@ _Memo = dict[tuple[int, int], Access]
 _memo: ContextVar[_Memo | None] = ContextVar("mlsys_access_memo", default=None)
 
 
+_scope_values: ContextVar[dict[str, Any] | None] = ContextVar("mlsys_scope_values", default=None)
+
+
 @contextmanager
 def access_scope() -> Iterator[None]:
-    """Within the block, each (user, edition) Access is built once."""
+    """Within the block, each (user, edition) Access is built once (and :func:`scope_values`
+    keeps other per-request memos)."""
     token = _memo.set({})
+    values_token = _scope_values.set({})
     try:
         yield
     finally:
+        _scope_values.reset(values_token)
         _memo.reset(token)
+
+
+def scope_values() -> dict[str, Any] | None:
+    """A dict that lives as long as the current :func:`access_scope` (a request), for other
+    facts read once per request; None outside a scope."""
+    return _scope_values.get()
 
 
 _task_scopes: dict[str, Token[_Memo | None]] = {}

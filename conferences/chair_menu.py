@@ -27,6 +27,7 @@ CHAIR_MENU: tuple[tuple[str, str], ...] = (
     ("Review form", "reviews:forms"),
     ("Review settings", "reviews:settings"),
     ("Decisions", "decisions:dashboard"),
+    ("PC meeting", "decisions:meeting"),
     ("Mail outbox", "outbox:mail"),
     ("Action log", "actionlog:log"),
 )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from conferences.models import Edition, Release, ReleaseKind
 from conferences.policy import can_manage_edition
+from conferences.selectors import forget_release_moments
 from conferences.services import format_moment
 from conferences.signals import announce_action
 from mlsys_conf.policy import require
@@ -51,6 +52,7 @@ def release_schedule(*, by: Any, edition: Edition, kind: ReleaseKind, at: dateti
     before = release.scheduled_at
     release.scheduled_at, release.by = at, by
     release.save(update_fields=["scheduled_at", "by"])
+    forget_release_moments(edition)
     announce_action(
         edition=edition,
         actor=by,
@@ -73,6 +75,7 @@ def release_now(*, by: Any, edition: Edition, kind: ReleaseKind, now: datetime |
         raise ValidationError(f"The release of {kind.label.lower()} has already happened.")
     Release.objects.filter(pk=release.pk).update(by=by)
     release.refresh_from_db()
+    forget_release_moments(edition)
     announce_action(
         edition=edition, actor=by, action="release.released", target=release, changes={"released_at": (None, now)}
     )

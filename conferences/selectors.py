@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from conferences.access import scope_values
 from conferences.models import Edition, Phase, Release, ReleaseKind, Role
 from conferences.phases import Timeline
 from conferences.roles import RoleKind
@@ -65,6 +66,43 @@ def is_released(edition: Edition, kind: ReleaseKind, now: datetime | None = None
     now = now or timezone.now()
     due = Q(released_at__lte=now) | Q(released_at__isnull=True, scheduled_at__lte=now)
     return Release.objects.filter(due, edition=edition, kind=kind).exists()
+
+
+def release_moments(edition: Edition) -> dict[str, datetime]:
+    """When each planned release of the edition shows (the moment it was released, else the
+    moment it is scheduled for), read once per edition object and once per request (the
+    access scope): for pages that ask about many papers of one edition, each row with its own
+    edition object. Compare with the clock at each use (:func:`shows_released`)."""
+    scope, key = scope_values(), f"release_moments:{edition.pk}"
+    cached: dict[str, datetime] | None = edition.__dict__.get("_release_moments")
+    if cached is None and scope is not None:
+        cached = scope.get(key)  # another object of the same edition in this request read them
+    if cached is None:
+        cached = {}
+        for kind, released_at, scheduled_at in Release.objects.filter(edition=edition).values_list(
+            "kind", "released_at", "scheduled_at"
+        ):
+            moment = released_at or scheduled_at
+            if moment is not None:
+                cached[kind] = moment
+        if scope is not None:
+            scope[key] = cached
+    edition.__dict__["_release_moments"] = cached
+    return cached
+
+
+def forget_release_moments(edition: Edition) -> None:
+    edition.__dict__.pop("_release_moments", None)
+    scope = scope_values()
+    if scope is not None:
+        scope.pop(f"release_moments:{edition.pk}", None)
+
+
+def shows_released(edition: Edition, kind: ReleaseKind, now: datetime | None = None) -> bool:
+    """:func:`is_released`, from the edition object's :func:`release_moments` (one query per
+    edition object, not per paper): exact to the second as well."""
+    moment = release_moments(edition).get(kind)
+    return moment is not None and moment <= (now or timezone.now())
 
 
 def releases_of(edition: Edition) -> list[Release]:

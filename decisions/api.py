@@ -5,6 +5,8 @@ missing one for it, and none of its rows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.typing import acting_user
 from conferences.scoping import EditionScopedAPIMixin
+from decisions import meeting as meeting_services
 from decisions import services
 from decisions.dashboard import Filters, PaperRow, dashboard_rows, paper_rows
 from decisions.exports import export_record
@@ -284,6 +287,122 @@ class DecisionExportView(EditionScopedAPIMixin, APIView):
         return Response({"papers": [export_record(row) for row in rows]})
 
 
+# --- The PC meeting -------------------------------------------------------------------------
+
+
+class MeetingScoreSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(help_text="The reviewer as you may know them.")
+    score = serializers.FloatField()
+
+
+class MeetingCurrentSerializer(serializers.Serializer):
+    number = serializers.IntegerField(allow_null=True, help_text="Null where you may not see the paper.")
+    title = serializers.CharField(allow_null=True)
+    area = serializers.CharField(allow_null=True, help_text="Null when you must leave the room.")
+    must_leave = serializers.BooleanField(help_text="You must leave the room while the paper is discussed.")
+    message = serializers.CharField(allow_blank=True)
+    leaving = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Who must leave the room: for the chairs handling the paper only (null otherwise).",
+    )
+    scores = MeetingScoreSerializer(many=True, allow_null=True, help_text="Null where you may not read its reviews.")
+    decision = serializers.CharField(allow_null=True, allow_blank=True, help_text="For the chairs handling it.")
+    can_decide = serializers.BooleanField()
+
+
+class MeetingPaperSerializer(serializers.Serializer):
+    number = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField(allow_null=True)
+    current = serializers.BooleanField()
+    decision = serializers.CharField(allow_null=True, allow_blank=True)
+
+
+class MeetingStateSerializer(serializers.Serializer):
+    open = serializers.BooleanField()
+    version = serializers.IntegerField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    is_chair = serializers.BooleanField()
+    current = MeetingCurrentSerializer(allow_null=True)
+    order = MeetingPaperSerializer(many=True)
+
+
+class MeetingControlSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=("start", "next", "previous", "goto", "group", "end"))
+    number = serializers.IntegerField(required=False, min_value=1, help_text="The paper to discuss (goto).")
+
+
+class MeetingDecideSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The paper under discussion (refused if the meeting moved on).")
+    category = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def _open_meeting(edition: Any) -> Any:
+    current = meeting_services.open_meeting(edition)
+    if current is None:
+        raise serializers.ValidationError({"action": ["The meeting has not started."]})
+    return current
+
+
+class MeetingView(EditionScopedAPIMixin, APIView):
+    """The PC meeting as you are shown it (the live page's JSON): the paper under discussion
+    and the discussion order. PC members and chairs."""
+
+    permission_classes = (IsAuthenticated, policy_permission("can_attend_meeting"))
+
+    @extend_schema(tags=TAGS, responses=MeetingStateSerializer)
+    def get(self, request: Request, edition_slug: str) -> Response:
+        return Response(meeting_services.meeting_state(request.user, self.policy_subject()))
+
+
+class MeetingControlView(EditionScopedAPIMixin, APIView):
+    """The chairs move the meeting: start, next, previous, goto (a paper), group (the order by
+    conflicts), end."""
+
+    permission_classes = CHAIRS
+
+    @extend_schema(tags=TAGS, request=MeetingControlSerializer, responses=MeetingStateSerializer)
+    def post(self, request: Request, edition_slug: str) -> Response:
+        data = _valid(MeetingControlSerializer, request)
+        edition, by, action = self.policy_subject(), acting_user(request), data["action"]
+        if action == "start":
+            meeting_services.meeting_start(by=by, edition=edition)
+        elif action == "group":
+            meeting_services.meeting_group_order(by=by, edition=edition)
+        elif action == "next":
+            meeting_services.meeting_next(by=by, meeting=_open_meeting(edition))
+        elif action == "previous":
+            meeting_services.meeting_previous(by=by, meeting=_open_meeting(edition))
+        elif action == "end":
+            meeting_services.meeting_end(by=by, meeting=_open_meeting(edition))
+        else:
+            current = _open_meeting(edition)
+            (paper,) = services.papers_by_number(edition, [data.get("number") or 0])
+            meeting_services.meeting_set_current(by=by, meeting=current, submission=paper)
+        return Response(meeting_services.meeting_state(request.user, edition))
+
+
+class MeetingDecideView(EditionScopedAPIMixin, APIView):
+    """The decision on the paper under discussion (a chair conflicted with it gets a 404)."""
+
+    permission_classes = CHAIRS
+
+    @extend_schema(tags=TAGS, request=MeetingDecideSerializer, responses=MeetingStateSerializer)
+    def post(self, request: Request, edition_slug: str) -> Response:
+        data = _valid(MeetingDecideSerializer, request)
+        edition = self.policy_subject()
+        current = _open_meeting(edition)
+        if current.current is None:
+            raise serializers.ValidationError({"number": ["No paper is under discussion."]})
+        visible_or_404(can_decide_paper(request.user, current.current))
+        if data["number"] != current.current.number:
+            raise serializers.ValidationError({"number": ["The meeting has moved on to another paper."]})
+        category = _category(self, data["category"])
+        meeting_services.meeting_decide(by=acting_user(request), meeting=current, category=category, note=data["note"])
+        return Response(meeting_services.meeting_state(request.user, edition))
+
+
 BASE = "editions/<slug:edition_slug>/decisions/"
 urlpatterns = [
     path(BASE, DecisionListView.as_view(), name="decision-list"),
@@ -292,6 +411,9 @@ urlpatterns = [
     path(f"{BASE}tags/", TagListView.as_view(), name="decision-tag-list"),
     path(f"{BASE}order/", DecisionOrderView.as_view(), name="decision-order"),
     path(f"{BASE}export/", DecisionExportView.as_view(), name="decision-export"),
+    path(f"{BASE}meeting/", MeetingView.as_view(), name="decision-meeting"),
+    path(f"{BASE}meeting/control/", MeetingControlView.as_view(), name="decision-meeting-control"),
+    path(f"{BASE}meeting/decide/", MeetingDecideView.as_view(), name="decision-meeting-decide"),
     path(f"{BASE}papers/<int:number>/", PaperDecisionView.as_view(), name="paper-decision"),
     path(f"{BASE}papers/<int:number>/tags/", PaperTagListView.as_view(), name="paper-tag-list"),
     path(f"{BASE}papers/<int:number>/tags/<str:name>/", PaperTagDetailView.as_view(), name="paper-tag-detail"),

@@ -7,7 +7,11 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from conferences.signals import action_done
-        from decisions import policy  # noqa: F401  (registers the rules)
+        from decisions import (
+            policy,  # noqa: F401  (registers the rules)
+            recipients,
+        )
         from decisions.services import on_release
 
         action_done.connect(on_release, dispatch_uid="decisions.on_release")
+        recipients.register()  # the composer's recipient sets

@@ -31,7 +31,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from conferences.access import access_of
-from conferences.models import Edition, Topic
+from conferences.models import Edition, ReleaseKind, Topic
+from conferences.selectors import shows_released
 from decisions.models import Decision, DiscussionPosition, PaperTag
 from decisions.services import categories_of
 from reviews import calibration
@@ -116,11 +117,13 @@ def paper_rows(user: Any, edition: Edition) -> list[PaperRow]:
         .order_by("number")
     )
     papers = [paper for paper in papers if access.manages(paper)]
-    facts = papers_reviews(papers)
     fields = edition_fields(edition)
     score_key = calibration.merit_key(fields[FormKind.REVIEW])
     score_field = next((f for f in fields[FormKind.REVIEW] if f.key == score_key), None)
     recommendation = _recommendation_field(fields[FormKind.META])
+    # Only the score and the recommendation: not the reviews' texts (most of the time otherwise).
+    wanted = [f.key for f in (score_field, recommendation) if f is not None]
+    facts = papers_reviews(papers, answer_keys=wanted)
 
     scores: dict[int, list[ScoreCell]] = defaultdict(list)
     recommendations: dict[int, list[str]] = defaultdict(list)
@@ -145,6 +148,8 @@ def paper_rows(user: Any, edition: Edition) -> list[PaperRow]:
                 triples.append((pk, review.reviewer_id, score))
     fitted = calibration.fit(triples)
 
+    # Shown from the second the release is due, before the job stamps the papers.
+    decisions_shown = shows_released(edition, ReleaseKind.DECISIONS)
     rows = []
     for paper in papers:
         decision = _decision_of(paper)
@@ -170,7 +175,7 @@ def paper_rows(user: Any, edition: Edition) -> list[PaperRow]:
                 decision=_STATE_DECISIONS.get(paper.state)
                 or (categories[decision.category_id].name if decision else ""),
                 decision_category_id=decision.category_id if decision else None,
-                released=paper.decision_released_at is not None,
+                released=paper.decision_released_at is not None or decisions_shown,
                 position=position.position if isinstance(position, DiscussionPosition) else None,
                 authors=[author.name for author in paper.authors.all()],
             )

@@ -65,7 +65,9 @@ class Decision(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.submission.decision_released_at is None
+        from submissions.states import decision_is_shown
+
+        return not decision_is_shown(self.submission)
 
 
 class Tag(models.Model):
@@ -104,3 +106,33 @@ class DiscussionPosition(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.submission.number} at {self.position}"
+
+
+class Meeting(models.Model):
+    """The PC meeting of an edition, live: the paper under discussion, moved by the chairs.
+    At most one meeting of an edition is open (not ended) at a time; ``version`` grows with
+    every change, for the pages that poll it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="meetings")
+    current = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("edition", "-started_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("edition",), condition=models.Q(ended_at__isnull=True), name="one_open_meeting_per_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PC meeting of {self.edition} from {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

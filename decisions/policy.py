@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conferences.access import access_of
+from conferences.access import access_of, holds_any
 from conferences.models import Edition
 from mlsys_conf.policy import Verdict, rule, when_signed_in
 from submissions.models import Submission
@@ -23,3 +23,11 @@ def can_decide(user: Any, edition: Edition) -> Verdict:
 def can_decide_paper(user: Any, submission: Submission) -> Verdict:
     """A chair not conflicted with the paper (callers answer a refusal with a 404)."""
     return can_manage_submission(user, submission)
+
+
+@rule
+def can_attend_meeting(user: Any, edition: Edition) -> Verdict:
+    """The PC meeting's live page: the PC members and the PC chairs of the edition."""
+    access = access_of(user, edition)
+    on_pc = access.is_chair or holds_any(user, edition, "on_pc")
+    return when_signed_in(user, on_pc, "Only the PC members and the PC chairs attend the PC meeting.")

@@ -148,11 +148,19 @@ class PlaceholderSerializer(serializers.Serializer):
     meaning = serializers.CharField()
 
 
+class StartingTextSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    subject = serializers.CharField()
+    body = serializers.CharField()
+
+
 class RecipientSetSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField()
     placeholders = PlaceholderSerializer(many=True)
+    starting_texts = StartingTextSerializer(many=True, help_text="Texts a mail to the set may start from.")
 
 
 class ComposeSerializer(serializers.Serializer):
@@ -190,6 +198,9 @@ class RecipientSetList(ChairsOnly):
                 "label": s.label,
                 "description": s.description,
                 "placeholders": [{"name": name, "meaning": meaning} for name, meaning in s.placeholders.items()],
+                "starting_texts": [
+                    {"key": t.key, "label": t.label, "subject": t.subject, "body": t.body} for t in s.starting_texts
+                ],
             }
             for s in recipient_sets()
         ]

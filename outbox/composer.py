@@ -124,6 +124,11 @@ def mail_compose_queue(
         actor=by,
         action="mail.composed",
         target=batch,
+        changes={
+            "recipient_set": (None, recipient_set_key),
+            "subject": (None, " ".join(subject.split())),
+            "mails": (0, len(composition.mails)),
+        },
         note=f"{label}; {len(composition.mails)} mails; {'essential' if essential else 'non-essential'}",
     )
     return batch

@@ -50,12 +50,27 @@ Builder = Callable[[Edition, Any], list[Recipient]]
 
 
 @dataclass(frozen=True)
+class StartingText:
+    """A text the composer offers to start a mail to a set from (e.g. a decision letter): the
+    chairs edit it before they preview and queue it."""
+
+    key: str
+    label: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
 class RecipientSet:
     key: str
     label: str
     build: Builder
     placeholders: Mapping[str, str]  # dotted name -> what it is (the common ones included)
     description: str = ""
+    starting_texts: tuple[StartingText, ...] = ()
+
+    def starting_text(self, key: str) -> StartingText | None:
+        return next((text for text in self.starting_texts if text.key == key), None)
 
     def recipients(self, edition: Edition, by: Any) -> list[Recipient]:
         return self.build(edition, by)
@@ -71,15 +86,17 @@ def register_recipient_set(
     *,
     placeholders: Mapping[str, str] | None = None,
     description: str = "",
+    starting_texts: tuple[StartingText, ...] = (),
 ) -> RecipientSet:
     """Offer a recipient set to the composer (again with the same key: replaced, so a reloaded
-    app registers once)."""
+    app registers once), with the texts a mail to it may start from."""
     recipient_set = RecipientSet(
         key=key,
         label=label,
         build=build,
         placeholders=MappingProxyType({**COMMON_PLACEHOLDERS, **(placeholders or {})}),
         description=description,
+        starting_texts=starting_texts,
     )
     _REGISTRY[key] = recipient_set
     return recipient_set

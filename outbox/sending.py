@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from actionlog.services import record_action
 from outbox.models import Mail, MailStatus
 from outbox.preferences import is_opted_out, unsubscribe_url
 
@@ -107,7 +108,7 @@ def mail_send(mail_id: int) -> bool:
     )
     if not claimed:
         return False
-    mail = Mail.objects.get(pk=mail_id)
+    mail = Mail.objects.select_related("edition", "batch__released_by", "to_user").get(pk=mail_id)
     if not mail.essential and is_opted_out(email=mail.to_email, user_id=mail.to_user_id):
         Mail.objects.filter(pk=mail_id).update(status=MailStatus.OPTED_OUT)
         return False
@@ -130,13 +131,33 @@ def mail_send(mail_id: int) -> bool:
         permanent = is_permanent(error)
         status = MailStatus.FAILED if permanent or attempts >= MAX_ATTEMPTS else MailStatus.QUEUED
         Mail.objects.filter(pk=mail_id).update(status=status, attempts=attempts, last_error=repr(error)[:2000])
+        if status == MailStatus.FAILED:
+            _log_outcome(mail, MailStatus.FAILED, note=repr(error))
         if permanent:
             log.warning("Mail %s refused for good, not retried: %r", mail_id, error)
             return False
         log.warning("Sending mail %s failed (attempt %s): %r", mail_id, attempts, error)
         raise
     Mail.objects.filter(pk=mail_id).update(status=MailStatus.SENT, sent_at=timezone.now(), attempts=attempts)
+    _log_outcome(mail, MailStatus.SENT)
     return True
+
+
+def _log_outcome(mail: Mail, status: MailStatus, *, note: str = "") -> None:
+    """Log that an edition's mail went out (or failed for good), after the row says so: the
+    sending job did it, on behalf of the chair who released its batch, if it was held."""
+    if mail.edition_id is None:  # mail of the site (sign-up, passwords): not an edition's action
+        return
+    mail.status = status
+    record_action(
+        edition=mail.edition,
+        actor=mail.batch.released_by if mail.batch is not None else None,
+        action=f"mail.{status}",
+        target=mail,
+        person=mail.to_user,
+        changes={"status": (MailStatus.SENDING.value, status.value)},
+        note=note,
+    )
 
 
 def mails_to_retry() -> list[int]:

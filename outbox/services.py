@@ -101,7 +101,13 @@ def mail_batch_create(*, edition: Edition, name: str, by: Any) -> MailBatch:
     """A new, empty batch: what is queued in it waits for a chair to release it."""
     require(can_manage_mail(by, edition))
     batch = MailBatch.objects.create(edition=edition, name=name[:200], created_by=by)
-    record_action(edition=edition, actor=by, action="mail.batch_created", target=batch)
+    record_action(
+        edition=edition,
+        actor=by,
+        action="mail.batch_created",
+        target=batch,
+        changes={"name": (None, batch.name), "status": (None, batch.status)},
+    )
     return batch
 
 

@@ -24,7 +24,7 @@ from outbox.forms import ComposeForm, MailEditForm, MailFilterForm, MailPreferen
 from outbox.models import Mail, MailBatch, MailTemplate
 from outbox.policy import can_manage_mail
 from outbox.preferences import mail_opt_out_address, mail_opt_out_set, opted_out_user, read_unsubscribe_token
-from outbox.recipients import recipient_sets
+from outbox.recipients import recipient_set, recipient_sets
 from outbox.rendering import default_text, render_checked, sample_context, template_keys
 from outbox.selectors import batch_mails, batches_of, mails_of
 
@@ -193,7 +193,12 @@ def compose(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse
     """Write a mail to a recipient set: "Preview" renders the first mails exactly as they will be
     sent, "Queue as held batch" stores one mail per recipient in a batch to release."""
     require(can_manage_mail(request.user, edition))
-    form = ComposeForm(request.POST or None, initial={"recipient_set": request.GET.get("recipients", "")})
+    initial = {"recipient_set": request.GET.get("recipients", "")}
+    chosen = recipient_set(initial["recipient_set"])
+    start = chosen.starting_text(request.GET.get("start", "")) if chosen else None
+    if start is not None:  # "Start from": the set's text, to edit before the preview
+        initial |= {"subject": start.subject, "body": start.body}
+    form = ComposeForm(request.POST or None, initial=initial)
     composition = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -239,7 +239,10 @@ def field_add(
     field.key = _key_for(form.pk, field.label)
     field.save()
     _log_field(
-        field, by, "review_form.field_added", {name: (None, value) for name, value in _field_state(field).items()}
+        field,
+        by,
+        "review_form.field_added",
+        {name: (None, value) for name, value in _field_state(field).items() if value is not None},
     )
     return field
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -76,10 +77,17 @@ def round_closes_at(review_round: ReviewRound) -> datetime | None:
 
 
 def papers_reviews(
-    submissions: Iterable[Submission], *, now: datetime | None = None, with_answers: bool = True
+    submissions: Iterable[Submission],
+    *,
+    now: datetime | None = None,
+    with_answers: bool = True,
+    answer_keys: Iterable[str] | None = None,
 ) -> dict[int, PaperReviews]:
     """The visibility facts of each paper (by pk), in four queries whatever their number.
-    ``with_answers=False`` leaves the answers unloaded, for pages that only count reviews."""
+    ``with_answers=False`` leaves the answers unloaded, for pages that only count reviews;
+    ``answer_keys`` loads only those answers (``Review.answers`` is then a dict of just those
+    keys, each read in the database: for pages that show scores, not the reviews' text). Such
+    reviews are for reading only: never save them."""
     papers = list(submissions)
     if not papers:
         return {}
@@ -93,7 +101,17 @@ def papers_reviews(
         .defer(*REVIEWER_PROFILE_TEXT)  # a reviewer's long profile texts: never shown with their reviews
         .order_by("pk")
     )
-    for review in found if with_answers else found.defer("answers"):
+    keys = list(dict.fromkeys(answer_keys)) if answer_keys is not None and with_answers else None
+    if not with_answers:
+        found = found.defer("answers")
+    elif keys is not None:
+        found = found.defer("answers").annotate(
+            **{f"answer_{i}": KeyTransform(key, "answers") for i, key in enumerate(keys)}
+        )
+    for review in found:
+        if keys is not None:
+            values = {key: review.__dict__.pop(f"answer_{i}") for i, key in enumerate(keys)}
+            review.answers = {key: value for key, value in values.items() if value is not None}
         review.submission = by_pk[review.submission_id]  # the paper at hand: no query per review for it
         reviews[review.submission_id].append(review)
     reviewers: defaultdict[int, dict[int, str]] = defaultdict(dict)

@@ -87,11 +87,12 @@ def review_statistics(by: Any, edition: Edition, *, ridge: float = calibration.R
     """The chairs' review statistics of ``edition`` as ``by`` may see them."""
     access = access_of(by, edition)
     submissions = Submission.objects.active().filter(edition=edition).select_related("edition").order_by("number")
-    facts = papers_reviews(submissions)
-    shown = [paper for paper in facts.values() if sees_reviews(access, paper)]
     fields = form_fields(edition, FormKind.REVIEW, with_retired=True)
     score_key = calibration.merit_key(fields)
     text_keys = [f.key for f in fields if f.type == FieldType.TEXT]
+    # The score and the texts (for their length) only: not the other answers.
+    facts = papers_reviews(submissions, answer_keys=[key for key in (score_key, *text_keys) if key])
+    shown = [paper for paper in facts.values() if sees_reviews(access, paper)]
     deadlines = {
         r.pk: round_closes_at(r) for r in ReviewRound.objects.filter(edition=edition).select_related("edition")
     }

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from assignments.models import AssignmentKind
@@ -89,9 +90,11 @@ class PaperReviews:
 _AREA_WORDS = {"systems": "Systems", "ml": "ML"}
 
 
-def _letters() -> list[str]:
+@cache
+def _letters() -> tuple[str, ...]:
+    """A, B, ..., Z, AA, AB, ...: made once (a page of 5,000 papers asks for them per paper)."""
     single = list(string.ascii_uppercase)
-    return single + [a + b for a in single for b in single]
+    return tuple(single + [a + b for a in single for b in single])
 
 
 def _area_of(reviews: list[Review], user_id: int) -> str:

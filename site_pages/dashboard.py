@@ -20,6 +20,7 @@ from conferences.panels import register_panel
 from conferences.policy import can_manage_edition
 from conferences.roles import RoleKind
 from conferences.selectors import edition_timeline
+from decisions.meeting import open_meeting
 from outbox.selectors import failed_mail_count
 from reviews.reading import my_papers
 from submissions import policy as submission_policy
@@ -55,6 +56,7 @@ def role_panels(user: Any, edition: Edition, now: datetime) -> Iterable[dict[str
             "papers_to_review": list(papers_to_review(user, edition)),
             "review_status": {row.submission.pk: row for row in my_papers(user, edition, now=now) if not row.is_meta},
             "bidding_closes_at": bidding.closes_at if bidding else None,
+            "meeting_open": open_meeting(edition) is not None,
         }
     elif any(RoleKind(role.kind).reviews for role in roles):  # an external reviewer: their papers alone
         work = {

@@ -152,13 +152,14 @@ def edition_statistics(by: Any, edition: Edition) -> EditionStatistics:
     )
 
     # Reviews: only the papers the viewer sees the reviews of.
-    facts = papers_reviews(active)
-    shown = [paper for paper in facts.values() if sees_reviews(access, paper)]
-    shown_ids = {paper.submission.pk for paper in shown}
     fields = form_fields(edition, FormKind.REVIEW, with_retired=True)
     score_key = calibration.merit_key(fields)
     score_field = next((f for f in fields if f.key == score_key), None)
     text_keys = [f.key for f in fields if f.type == FieldType.TEXT]
+    # The score and the texts (for their length) only: not the other answers.
+    facts = papers_reviews(active, answer_keys=[key for key in (score_key, *text_keys) if key])
+    shown = [paper for paper in facts.values() if sees_reviews(access, paper)]
+    shown_ids = {paper.submission.pk for paper in shown}
 
     reviews = [
         review

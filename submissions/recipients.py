@@ -10,6 +10,7 @@ from django.conf import settings
 from conferences.models import Edition
 from outbox.recipients import Recipient, common_context, register_recipient_set
 from submissions.models import Submission, SubmissionState
+from submissions.states import decision_is_shown
 
 PAPER_PLACEHOLDERS = {
     "paper.number": "The paper's number",
@@ -22,7 +23,7 @@ PAPER_PLACEHOLDERS = {
 
 def _paper(submission: Submission) -> dict[str, Any]:
     state = SubmissionState(submission.state)
-    if state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED) and submission.decision_released_at is None:
+    if state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED) and not decision_is_shown(submission):
         state = SubmissionState.SUBMITTED  # a decision not released yet is not shown
     return {
         "number": submission.number,
@@ -37,6 +38,7 @@ def per_author(edition: Edition, papers: Any) -> list[Recipient]:
     """One recipient per (paper, author) of ``papers``, in paper and author order."""
     recipients = []
     for submission in papers.select_related("edition").prefetch_related("authors__user").order_by("number"):
+        submission.edition = edition  # one edition object: its releases are read once, not per paper
         paper = _paper(submission)
         for author in submission.authors.all():
             context = {**common_context(edition, name=author.name, email=author.email), "paper": paper}

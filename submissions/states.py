@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from actionlog.services import record_paper_action
+from conferences.models import ReleaseKind
+from conferences.selectors import shows_released
 from submissions.models import Submission, SubmissionState
 from submissions.selectors import is_author
 
@@ -111,6 +114,16 @@ _SAME_FOR_ALL = {
 }
 
 
+def decision_is_shown(submission: Submission, now: datetime | None = None) -> bool:
+    """Whether the paper's decision (if it has one) is shown to its authors and the PC: from
+    the second the chairs' decisions release is due (:func:`conferences.selectors.is_released`),
+    not only once the job has stamped ``decision_released_at``; a paper decided after the
+    release is stamped at once."""
+    if submission.decision_released_at is not None:
+        return True
+    return shows_released(submission.edition, ReleaseKind.DECISIONS, now)
+
+
 def status_for(submission: Submission, viewer: Viewer) -> Status:
     """The status ``viewer`` is shown: a decision is "under review" for the authors and the
     PC until it is released; the chairs see it, marked as not released."""
@@ -118,7 +131,7 @@ def status_for(submission: Submission, viewer: Viewer) -> Status:
     if state in _SHOWN:
         return _SHOWN[state][viewer]
     shown = _SAME_FOR_ALL[state]
-    if state in (S.ACCEPTED, S.REJECTED) and submission.decision_released_at is None:
+    if state in (S.ACCEPTED, S.REJECTED) and not decision_is_shown(submission):
         if viewer is not Viewer.CHAIR:
             return _UNDER_REVIEW
         return Status(shown.code, f"{shown.label} (not released)", "upcoming")

@@ -474,6 +474,15 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:paper-tag-list": api(POST=conflicted_chair_loses(API_INVALID, body={"name": "two words"})),
     "api:paper-tag-detail": api(DECISION_TAG, DELETE=conflicted_chair_loses(API_DONE)),
+    # The PC meeting's live page and its JSON: every PC member and chair (each shown what they
+    # may see); the chairs run it (no meeting is open in the world: a message, or a 400).
+    "decisions:meeting": page(GET=check(ON_PC, SHOWN)),
+    "decisions:meeting_state": page(GET=check(ON_PC, SHOWN)),
+    "decisions:meeting_control": page(POST=chairs_only(REDIRECTED, body={"action": "next"})),
+    "decisions:meeting_decide": page(POST=chairs_only(REDIRECTED, body={"number": "1", "category": "x"})),
+    "api:decision-meeting": api(GET=check(ON_PC, SHOWN)),
+    "api:decision-meeting-control": api(POST=chairs_only(API_INVALID, body={"action": "nope"})),
+    "api:decision-meeting-decide": api(POST=chairs_only(API_INVALID, body={"number": "x"})),
 }
 
 # Django's admin: staff only (no persona is staff), for every model it registers, so its

@@ -174,7 +174,7 @@ def compute_profile_affinity(papers: Sequence[str], profiles: Sequence[Sequence[
     :func:`profile_units`): the best cosine over the member's texts."""
     sizes = [max(1, len(texts)) for texts in profiles]
     units = compute_affinity(papers, [text for texts in profiles for text in (texts or [""])])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    starts = np.cumsum([0, *sizes])[:-1].astype(int)  # one start per member; none for an empty committee
     n_papers, n_members = len(papers), len(profiles)
     best_unit = np.zeros((n_papers, n_members), dtype=int)
     scores = np.zeros((n_papers, n_members))

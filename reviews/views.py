@@ -22,7 +22,8 @@ from reviews.policy import can_set_review_type
 from reviews.responses import responses_visible_to
 from reviews.review_types import review_type_set, reviewers_of, type_of
 from reviews.selectors import paper_for_reviewer, reviewer_deadlines
-from submissions.models import FileKind
+from submissions.models import FileKind, ProvenType
+from submissions.reviewer_copy import ReviewerCopyUnavailable, reviewer_copy
 from submissions.selectors import current_paper, current_supplementary
 from submissions.serving import file_response, reviewer_download_name
 
@@ -66,7 +67,9 @@ def review_type(request: AuthenticatedHttpRequest, edition: Edition, number: int
 
 @login_required
 @edition_view
-def paper_file(request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str) -> FileResponse:
+def paper_file(
+    request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str
+) -> FileResponse | HttpResponse:
     submission = paper_for_reviewer(request.user, edition, number)
     current = {FileKind.PAPER: current_paper, FileKind.SUPPLEMENTARY: current_supplementary}
     if kind not in current:
@@ -74,4 +77,10 @@ def paper_file(request: AuthenticatedHttpRequest, edition: Edition, number: int,
     file = current[FileKind(kind)](submission)
     if file is None or not file.file:
         raise Http404("Not found.")
-    return file_response(file, filename=reviewer_download_name(file))
+    if file.proven_type is not ProvenType.PDF:
+        return file_response(file, filename=reviewer_download_name(file))
+    try:  # a PDF only without the metadata that may name its authors, never the original
+        copy = reviewer_copy(file)
+    except ReviewerCopyUnavailable:
+        return render(request, "reviews/paper_file_unavailable.html", {"submission": submission}, status=404)
+    return file_response(file, filename=reviewer_download_name(file), stored_name=copy)

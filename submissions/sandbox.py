@@ -64,7 +64,24 @@ def run_check(check: Check, content: bytes, /, *, run_limits: CheckLimits | None
         return report
 
 
-def _run_in_child(check: Check, content: bytes, options: dict[str, Any], limits: CheckLimits) -> PdfReport:
+def run_limited(work: Callable[[bytes], bytes], content: bytes, /, *, run_limits: CheckLimits | None = None) -> bytes:
+    """``work(content)`` in the same limited child as a check, for work that makes new bytes
+    from an upload (the reviewer's copy of a PDF); raises :class:`CheckAborted` if it can't
+    finish, and passes the child's own exception on as a ``CheckAborted`` too."""
+    value = _run_in_child(work, content, {}, run_limits or CheckLimits.from_settings(), expected=bytes)
+    if not isinstance(value, bytes):  # _run_in_child checked it; this tells the type checker
+        raise CheckAborted(_died_message(None))
+    return value
+
+
+def _run_in_child(
+    check: Callable[..., Any],
+    content: bytes,
+    options: dict[str, Any],
+    limits: CheckLimits,
+    *,
+    expected: type = PdfReport,
+) -> Any:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, check, content, options, limits), daemon=True)
@@ -95,7 +112,7 @@ def _run_in_child(check: Check, content: bytes, options: dict[str, Any], limits:
             f"The file could not be checked within {limits.memory_mb} MB of memory; it may be damaged or built "
             "to exhaust the checker. Export it again, or ask the chairs."
         )
-    if outcome != "report" or not isinstance(value, PdfReport):
+    if outcome != "report" or not isinstance(value, expected):
         raise CheckAborted(_died_message(None))
     return value
 

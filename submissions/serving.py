@@ -34,11 +34,13 @@ def reviewer_download_name(file: SubmissionFile) -> str:
     return f"{file.submission.edition.slug}-paper-{file.submission.number}{part}.{extension}"
 
 
-def file_response(file: SubmissionFile, *, filename: str | None = None) -> FileResponse:
-    """Serve ``file`` under ``filename`` (by default :func:`download_name`)."""
+def file_response(file: SubmissionFile, *, filename: str | None = None, stored_name: str | None = None) -> FileResponse:
+    """Serve ``file`` under ``filename`` (by default :func:`download_name`); the bytes stored
+    as ``stored_name`` in the file's storage instead of its own when given (the reviewer's
+    copy, :mod:`submissions.reviewer_copy`)."""
     proven = file.proven_type
     response = FileResponse(
-        file.file.open("rb"),
+        file.file.storage.open(stored_name, "rb") if stored_name else file.file.open("rb"),
         as_attachment=proven is not ProvenType.PDF,
         filename=filename or download_name(file),
         content_type=proven.value if proven else UNPROVEN_TYPE,

@@ -27,6 +27,7 @@ from assignments.models import Assignment, AssignmentKind
 from conferences.access import Access, access_of
 from conferences.models import Phase
 from conferences.selectors import edition_timeline
+from mlsys_conf.limits import RESPONSE_MAX_CHARS
 from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, require, rule
 from outbox.services import mail_queue_template
 from reviews.answers import word_count
@@ -152,6 +153,8 @@ def response_targets(paper: PaperReviews) -> list[Review | None]:
 
 def _checked_body(body: str, limit: int, submit: bool) -> str:
     body = body.strip()
+    if len(body) > RESPONSE_MAX_CHARS:  # a few very long "words" would pass the word limit
+        raise ValidationError({"body": f"At most {RESPONSE_MAX_CHARS:,} characters."})
     words = word_count(body)
     if words > limit:
         raise ValidationError({"body": f"At most {limit} words (this has {words})."})

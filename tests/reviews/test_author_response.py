@@ -309,3 +309,14 @@ def test_a_meta_reviewer_sees_every_submitted_review_before_writing_theirs(
     client.force_login(area_chair)
     text = client.get(f"/{edition.slug}/reviews/papers/1/").content.decode()
     assert str(COMPLETE_REVIEW["summary"])[:50] in text
+
+
+def test_a_response_of_few_but_endless_words_is_refused() -> None:
+    """The word limit alone would let a handful of megabyte-long 'words' through."""
+    from django.core.exceptions import ValidationError
+
+    from mlsys_conf.limits import RESPONSE_MAX_CHARS
+    from reviews.responses import _checked_body
+
+    with pytest.raises(ValidationError, match="characters"):
+        _checked_body("x" * (RESPONSE_MAX_CHARS + 1), 750, submit=False)

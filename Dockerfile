@@ -7,9 +7,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY . .
-RUN pip install . && useradd --system --home /app conf \
+RUN pip install --require-hashes -r requirements.lock && pip install --no-deps --no-build-isolation . \
+ && useradd --system --home /app conf \
  && DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R conf /app/var
 USER conf

@@ -1,8 +1,12 @@
-"""Reading the log: one edition's entries, filtered, without the papers a reader may not see."""
+"""Reading the log: one edition's entries, filtered, without the papers a reader may not see.
+
+An entry is about a paper through its ``paper_id``; an app above whose objects can be about
+several papers (a mail listing some) registers which entries to hide with
+:func:`register_hidden_entries` in its ``AppConfig.ready()``."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +17,15 @@ from conferences.models import Edition
 from mlsys_conf.limits import search_words
 
 PAPER_NUMBER_MAX_DIGITS = 9  # a paper number, not any long run of digits
+
+# name -> (hidden paper ids -> the entries to leave out besides those with such a ``paper_id``)
+_HIDDEN_ENTRIES: dict[str, Callable[[Collection[int]], Q]] = {}
+
+
+def register_hidden_entries(name: str, entries_about: Callable[[Collection[int]], Q]) -> None:
+    """Also leave out, for a reader who may not see some papers, the entries ``entries_about``
+    (given those papers' ids) matches: e.g. the outbox's entries about mail listing one of them."""
+    _HIDDEN_ENTRIES[name] = entries_about
 
 
 def actions_of(
@@ -37,6 +50,9 @@ def actions_of(
     the time (from inclusive, until exclusive). Entries about ``hidden_paper_ids`` are never
     returned, whatever matches."""
     entries = Action.objects.filter(edition=edition).exclude(paper_id__in=list(hidden_paper_ids))
+    if hidden_paper_ids:
+        for entries_about in _HIDDEN_ENTRIES.values():
+            entries = entries.exclude(entries_about(hidden_paper_ids))
     if paper_id is not None:
         entries = entries.filter(paper_id=paper_id)
     if person:

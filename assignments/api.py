@@ -22,7 +22,7 @@ from assignments import services
 from assignments.models import Assignment, AssignmentKind, AssignmentRun
 from assignments.selectors import papers_to_review
 from conferences.scoping import EditionScopedAPIMixin
-from mlsys_conf.api import policy_permission
+from mlsys_conf.api import id_field, policy_permission
 from submissions.models import Submission
 from submissions.selectors import conflicted_paper_ids
 
@@ -103,8 +103,8 @@ class CommitSerializer(KindSerializer):
 
 
 class AddSerializer(KindSerializer):
-    number = serializers.IntegerField(min_value=1)
-    user = serializers.IntegerField(help_text="The assignee's user id (a PC member for a review).")
+    number = id_field()
+    user = id_field(help_text="The assignee's user id (a PC member for a review).")
 
 
 class ChairsOnly(APIView):

@@ -34,6 +34,7 @@ def reviewers_of_committed(edition_id: int, user_ids: list[int], stamp: int, kin
                 "site_url": settings.SITE_URL,
             },
             to_email=user.email,
+            about=papers,
             to_user=user,
             edition=edition,
             dedupe_key=f"assigned:{edition.pk}:{user.pk}:{kind}:{stamp}",

@@ -72,9 +72,17 @@ def run_start(*, edition: Edition, by: User, fair: bool = False, bid_weight: flo
         target=run,
         changes={"fair": (None, fair), "bid_weight": (None, bid_weight)},
     )
-    transaction.on_commit(lambda: tasks.execute_run.delay(run.pk))
+    transaction.on_commit(lambda: _queue_run(run.pk))
     log.info("user %s started assignment run %s for %s", by.pk, run.pk, edition.slug)
     return run
+
+
+def _queue_run(run_id: int) -> None:
+    """Hand the run to a worker; if the broker is down (``delay`` queues nothing, see
+    mlsys_conf.queueing), fail it at once so the chairs may start another, instead of a run
+    that stays "queued" until it counts as stale."""
+    if tasks.execute_run.delay(run_id) is None:
+        _fail(run_id, ["the task queue could not be reached; start the run again in a few minutes"])
 
 
 def _fail_stale_runs(edition: Edition) -> None:

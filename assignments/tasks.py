@@ -9,6 +9,7 @@ from celery import shared_task
 
 from assignments import notifications, services
 from assignments.models import AssignmentKind
+from mlsys_conf.queueing import RunHereIfBrokerDown
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,6 @@ def execute_run(self: Any, run_id: int) -> str:
     return run.status if run else "already claimed"
 
 
-@shared_task
+@shared_task(base=RunHereIfBrokerDown)  # writes mail rows: never lost to a broker outage
 def notify_reviewers(edition_id: int, user_ids: list[int], stamp: int, kind: str = AssignmentKind.REVIEW) -> int:
     return notifications.reviewers_of_committed(edition_id, user_ids, stamp, kind)

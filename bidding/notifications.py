@@ -51,6 +51,7 @@ def remind_few_bids(now: datetime | None = None) -> int:
                     "url": settings.SITE_URL + reverse("bidding:bids", kwargs={"edition_slug": edition.slug}),
                 },
                 to_email=email,
+                about=None,
                 to_user=member.user,
                 edition=edition,
                 dedupe_key=key,

@@ -111,6 +111,8 @@ class RoleViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, CommitteeChai
 
 
 class InvitationSerializer(serializers.ModelSerializer):
+    # Declared for the schema: a read-only model field loses its blank choice ("" for no area).
+    area = serializers.ChoiceField(choices=Area.choices, allow_blank=True, read_only=True)
     answered_by = serializers.EmailField(
         source="user.email",
         read_only=True,

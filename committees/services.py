@@ -223,6 +223,7 @@ def _queue_invitation_mail(invitation: Invitation, *, reminder_round: int = 0) -
             "sent_at": format_in(invitation.sent_at, invitation.edition.zone),
         },
         to_email=invitation.email,
+        about=None,
         to_user=_account_for(invitation.email),
         edition=invitation.edition,
         dedupe_key=key,

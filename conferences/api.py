@@ -207,7 +207,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         request=DeadlinesInputSerializer(many=True),
         responses=DeadlineSerializer(many=True),
     )
-    @action(detail=True, methods=["put"], url_path="deadlines")
+    @action(detail=True, methods=["put"], url_path="deadlines", pagination_class=None)  # a plain list
     def set_deadlines(self, request: Request, edition_slug: str) -> Response:
         edition = self.get_object()
         require(can_manage_edition(request.user, edition))
@@ -225,7 +225,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DeadlineSerializer(deadlines, many=True).data)
 
     @extend_schema(responses=ReleaseSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="releases")
+    @action(detail=True, methods=["get"], url_path="releases", pagination_class=None)  # a plain list
     def releases(self, request: Request, edition_slug: str) -> Response:
         """Each release (reviews to authors, decisions, program): planned, released or neither."""
         edition = self.get_object()

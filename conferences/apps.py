@@ -7,3 +7,4 @@ class ConferencesConfig(AppConfig):
 
     def ready(self) -> None:
         from conferences import policy  # noqa: F401  (registers the rules)
+        from mlsys_conf import checks  # noqa: F401  (registers the deploy checks)

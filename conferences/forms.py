@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from conferences.models import Deadline, Edition, Phase, ReleaseKind
 from conferences.phases import AOE
 from conferences.services import EDITION_FIELDS, PhaseWindowInput
+from mlsys_conf.limits import BoundedDateTimeField, check_moment
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format=DATETIME_FORMAT)
@@ -113,7 +114,9 @@ class ZonedDateTimeField(forms.MultiValueField):
     def compress(self, data_list: list[Any]) -> datetime | None:
         if not data_list or not data_list[0]:
             return None
-        return wall_clock_to_instant(data_list[0], data_list[1] or IN_EDITION_ZONE)
+        moment = wall_clock_to_instant(data_list[0], data_list[1] or IN_EDITION_ZONE)
+        check_moment(moment)
+        return moment
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class ReleaseForm(forms.Form):
 
     kind = forms.ChoiceField(choices=ReleaseKind.choices, widget=forms.HiddenInput)
     do = forms.ChoiceField(choices=[(SCHEDULE, "Schedule"), (UNSCHEDULE, "Take the plan back"), (NOW, "Release now")])
-    at = forms.DateTimeField(required=False, widget=DATETIME_WIDGET, label="Release at")
+    at = BoundedDateTimeField(required=False, widget=DATETIME_WIDGET, label="Release at")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,6 +21,7 @@ from conferences.policy import can_manage_edition
 from conferences.selectors import forget_release_moments
 from conferences.services import format_moment
 from conferences.signals import announce_action
+from mlsys_conf.limits import check_moment
 from mlsys_conf.policy import require
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def release_schedule(*, by: Any, edition: Edition, kind: ReleaseKind, at: dateti
         raise ValidationError(f"The release of {kind.label.lower()} has already happened; it cannot be taken back.")
     if at is not None and at <= timezone.now():
         raise ValidationError("Schedule a release for a time still ahead, or release it now.")
+    check_moment(at)
     before = release.scheduled_at
     release.scheduled_at, release.by = at, by
     release.save(update_fields=["scheduled_at", "by"])

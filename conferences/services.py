@@ -17,6 +17,7 @@ from conferences.phases import WindowState, format_aoe, format_in
 from conferences.policy import can_manage_edition
 from conferences.selectors import edition_timeline
 from conferences.signals import announce_action
+from mlsys_conf.limits import MOMENT_OUT_OF_RANGE, moment_in_range
 from mlsys_conf.policy import require
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class PhaseWindowInput:
     soft_closes_at: datetime | None = None  # the announced deadline; late input is taken until the hard close
 
     def problem(self, phase: Phase) -> str | None:
+        if not all(moment_in_range(m) for m in (self.opens_at, self.soft_closes_at, self.closes_at)):
+            return f"{phase.label}: {MOMENT_OUT_OF_RANGE[0].lower()}{MOMENT_OUT_OF_RANGE[1:]}"
         if self.opens_at and self.opens_at >= self.closes_at:
             return f"{phase.label} must open before it closes."
         if self.soft_closes_at and self.soft_closes_at > self.closes_at:

@@ -20,11 +20,11 @@ from accounts.typing import acting_user
 from conferences.scoping import EditionScopedAPIMixin
 from decisions import meeting as meeting_services
 from decisions import services
-from decisions.dashboard import Filters, PaperRow, dashboard_rows, paper_rows
+from decisions.dashboard import Filters, PaperRow, dashboard_rows, paper_rows, visible_tags
 from decisions.exports import export_record
-from decisions.models import DecisionCategory, Outcome, Tag
+from decisions.models import DecisionCategory, Outcome
 from decisions.policy import can_decide_paper
-from mlsys_conf.api import policy_permission
+from mlsys_conf.api import id_field, policy_permission
 from mlsys_conf.policy import visible_or_404
 from submissions.models import Submission
 
@@ -99,7 +99,7 @@ def _row(user: object, submission: Submission) -> PaperRow:
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    category = serializers.IntegerField(help_text="A decision category's id (see decision-categories).")
+    category = id_field(help_text="A decision category's id (see decision-categories).")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -135,8 +135,8 @@ def _category(view: EditionScopedAPIMixin, pk: int) -> DecisionCategory:
 
 
 class BulkInputSerializer(serializers.Serializer):
-    papers = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
-    category = serializers.IntegerField()
+    papers = serializers.ListField(child=id_field(), allow_empty=False)
+    category = id_field()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -186,13 +186,13 @@ class TagSerializer(serializers.Serializer):
 
 
 class TagListView(EditionScopedAPIMixin, APIView):
-    """The edition's tags."""
+    """The edition's tags on papers the caller handles (none only a paper they are conflicted with carries)."""
 
     permission_classes = CHAIRS
 
     @extend_schema(tags=TAGS, responses=TagSerializer(many=True))
     def get(self, request: Request, edition_slug: str) -> Response:
-        return Response(TagSerializer(Tag.objects.filter(edition=self.policy_subject()), many=True).data)
+        return Response(TagSerializer(visible_tags(request.user, self.policy_subject()), many=True).data)
 
 
 class PaperTagsSerializer(serializers.Serializer):
@@ -226,7 +226,7 @@ class PaperTagDetailView(EditionScopedAPIMixin, APIView):
 
 class OrderSerializer(serializers.Serializer):
     papers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), help_text="Paper numbers in the order of discussion."
+        child=id_field(), help_text="Paper numbers in the order of discussion."
     )
 
 
@@ -329,12 +329,12 @@ class MeetingStateSerializer(serializers.Serializer):
 
 class MeetingControlSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=("start", "next", "previous", "goto", "group", "end"))
-    number = serializers.IntegerField(required=False, min_value=1, help_text="The paper to discuss (goto).")
+    number = id_field(required=False, help_text="The paper to discuss (goto).")
 
 
 class MeetingDecideSerializer(serializers.Serializer):
-    number = serializers.IntegerField(help_text="The paper under discussion (refused if the meeting moved on).")
-    category = serializers.IntegerField()
+    number = id_field(help_text="The paper under discussion (refused if the meeting moved on).")
+    category = id_field()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

@@ -33,7 +33,7 @@ from django.db.models import Prefetch
 from conferences.access import access_of
 from conferences.models import Edition, ReleaseKind, Topic
 from conferences.selectors import shows_released
-from decisions.models import Decision, DiscussionPosition, PaperTag
+from decisions.models import Decision, DiscussionPosition, PaperTag, Tag
 from decisions.services import categories_of
 from reviews import calibration
 from reviews.models import FieldType, FormKind, ReviewField
@@ -318,6 +318,16 @@ class Filters:
             elif not _decision_matches(row, self.decision):
                 return False
         return all(term_matches(row, term) for term in search_terms(self.q))
+
+
+def visible_tags(user: Any, edition: Edition) -> list[Tag]:
+    """The tags on at least one paper ``user`` manages: a tag only a paper they are conflicted
+    with carries (or one no paper carries any more) would tell them of that paper's discussion."""
+    access = access_of(user, edition)
+    if not access.is_chair:
+        return []
+    used = PaperTag.objects.filter(submission__edition=edition).exclude(submission_id__in=access.conflicted)
+    return list(Tag.objects.filter(edition=edition, pk__in=used.values("tag_id")).order_by("name"))
 
 
 def dashboard_rows(user: Any, edition: Edition, filters: Filters) -> tuple[list[PaperRow], int]:

@@ -20,9 +20,9 @@ from conferences.scoping import edition_action, edition_view
 from conferences.selectors import is_released
 from decisions import meeting as meeting_services
 from decisions import services
-from decisions.dashboard import HIGH_DISAGREEMENT, SORT_KEYS, Filters, dashboard_rows, paper_rows
+from decisions.dashboard import HIGH_DISAGREEMENT, SORT_KEYS, Filters, dashboard_rows, paper_rows, visible_tags
 from decisions.exports import export_csv_text, export_record
-from decisions.models import DecisionCategory, Tag
+from decisions.models import DecisionCategory
 from decisions.policy import can_decide, can_decide_paper
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require, visible_or_404
@@ -68,7 +68,7 @@ def dashboard(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
         "filters": filters,
         "columns": _sort_links(request, filters.sort),
         "categories": services.categories_of(edition),
-        "tags": Tag.objects.filter(edition=edition),
+        "tags": visible_tags(request.user, edition),
         "high_disagreement": HIGH_DISAGREEMENT,
         "released": is_released(edition, ReleaseKind.DECISIONS),
         "query_string": request.GET.urlencode(),

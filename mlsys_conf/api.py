@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -18,13 +18,23 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from mlsys_conf.policy import NOT_FOUND, check
 
+# The largest id or paper number a database integer column holds (PostgreSQL's ``integer``).
+DB_INTEGER_MAX = 2**31 - 1
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An id or a paper number in the input: from 1 up to :data:`DB_INTEGER_MAX`, so that a huge
+    number is refused with a 400 instead of overflowing in the database (SQLite raises
+    ``OverflowError`` past 64 bits, e.g. in an ``IN (...)`` lookup)."""
+    return serializers.IntegerField(min_value=1, max_value=DB_INTEGER_MAX, **kwargs)
+
 
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=`` pages of 100 by default, at most 1,000; an offset past any real list
     is treated as the end of it (no database integer overflow from a huge number)."""
 
     max_limit = 1000
-    max_offset = 2**31 - 1
+    max_offset = DB_INTEGER_MAX
 
     def get_offset(self, request: Request) -> int:
         return min(super().get_offset(request), self.max_offset)

@@ -1,15 +1,19 @@
-"""The Celery app. Tasks live in each app's ``tasks.py``; periodic jobs are listed here."""
+"""The Celery app. Tasks live in each app's ``tasks.py``; periodic jobs are listed here. Every
+task's base is :class:`mlsys_conf.queueing.Task`: a broker that is down never fails a request."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from celery import Celery
-from celery.schedules import crontab
+import celery
+from celery.schedules import crontab, schedule
+
+from mlsys_conf.queueing import Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlsys_conf.settings")
 
-app = Celery("mlsys_conf")
+app = celery.Celery("mlsys_conf", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -26,6 +30,15 @@ PERIODIC_JOBS: dict[str, tuple[str, str | int]] = {  # job: (task, the minutes o
     "retry-unsent-mail": ("outbox.tasks.retry_unsent_mail", "*/10"),
     "comment-digest": ("reviews.tasks.comment_digest", 41),  # hourly; one digest per person and day
 }
-app.conf.beat_schedule = {
-    name: {"task": task, "schedule": crontab(minute=minute)} for name, (task, minute) in PERIODIC_JOBS.items()
-}
+
+
+def beat_schedule(every_seconds: float = 0) -> dict[str, dict[str, Any]]:
+    """The periodic jobs' schedule: their crontabs, or every job each ``every_seconds`` (tests)."""
+    return {
+        name: {"task": task, "schedule": schedule(every_seconds) if every_seconds else crontab(minute=minute)}
+        for name, (task, minute) in PERIODIC_JOBS.items()
+    }
+
+
+# CELERY_BEAT_EVERY_SECONDS (tests and trials only): run every job that often instead.
+app.conf.beat_schedule = beat_schedule(float(os.environ.get("CELERY_BEAT_EVERY_SECONDS") or 0))

@@ -8,6 +8,7 @@ and the form's error; the API with a 400 whose JSON names the field.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -79,10 +80,49 @@ def search_serializer_field(**kwargs: Any) -> serializers.CharField:
     )
 
 
+# --- Times --------------------------------------------------------------------------------
+# Deadlines, extensions and releases lie within these years. Python's datetime stops at 9999:
+# "9999-12-31 23:59" typed in AoE is in the year 10000 in UTC, which PostgreSQL stores but no
+# page could read back ("year 10000 is out of range").
+EARLIEST_MOMENT = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+MOMENT_OUT_OF_RANGE = "Give a time between the years 1900 and 2999."
+
+
+def moment_in_range(moment: datetime | None) -> bool:
+    """Whether an aware ``moment`` lies within the years this site schedules in (no time and a
+    time without a zone are not this check's business)."""
+    return moment is None or moment.tzinfo is None or EARLIEST_MOMENT <= moment <= LATEST_MOMENT
+
+
+def check_moment(moment: datetime | None) -> None:
+    if not moment_in_range(moment):
+        raise ValidationError(MOMENT_OUT_OF_RANGE, code="out_of_range")
+
+
 class BoundedDateTimeField(forms.DateTimeField):
-    """A date and time, refused unread when longer than any way of writing one."""
+    """A date and time, refused unread when longer than any way of writing one, and refused
+    outside the years this site schedules in."""
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and len(value) > DATETIME_INPUT_MAX:
             raise ValidationError("Enter a date and time like 2027-01-31 23:59:59.", code="invalid")
-        return super().to_python(value)
+        moment = super().to_python(value)
+        check_moment(moment)
+        return moment
+
+
+NUL_REFUSED = "Remove the NUL character (\\x00) from this text; it cannot be stored."
+
+
+def refuse_nul_characters(instance: Any) -> None:
+    """Refuse, per field, text containing NUL, which PostgreSQL cannot store (the driver would
+    raise a ``ValueError`` mid-save). Forms and serializers refuse it already; a model's
+    ``clean()`` calls this for every other way into a service."""
+    errors = {
+        field.name: NUL_REFUSED
+        for field in instance._meta.concrete_fields
+        if isinstance(value := getattr(instance, field.attname, None), str) and "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -127,11 +127,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request must not wait long on a broker that is down: a publish tries to connect for at most a
+# second, twice, then gives up (mlsys_conf.queueing.Task logs it; mail stays queued in the outbox
+# for the retry job, and tasks that write mail rows run in the request instead). A Redis that
+# accepts connections and never answers costs at most socket_timeout (bench/broker_down.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}  # also a Redis that hangs
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.2}
+# The queue tasks go to when nothing routes them (one per deployment sharing a Redis, or per test).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mlsys_conf.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -159,10 +169,16 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload up to this size stays in memory instead of a temporary file written and read back
+# (a paper of a few MB: the common case at the deadline); larger ones (archives) go to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 # Each PDF/ZIP check runs in a child process with this much time and memory (on top of what
 # the worker already maps); past either, the upload is rejected with a message.
 UPLOAD_CHECK_TIMEOUT_SECONDS = env.int("UPLOAD_CHECK_TIMEOUT_SECONDS", default=20)
 UPLOAD_CHECK_MEMORY_MB = env.int("UPLOAD_CHECK_MEMORY_MB", default=512)
+# The PDF and ZIP checks' children are forked from a small fork server (pypdf, no Django) rather
+# than from the worker: a few ms instead of tens per upload (submissions/sandbox.py).
+UPLOAD_CHECK_FORKSERVER = env.bool("UPLOAD_CHECK_FORKSERVER", default=True)
 
 # --- Mail: every message is first a row in the outbox, then sent through this backend -----
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # for the file backend
@@ -177,6 +193,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # An SMTP exchange gives up after this many seconds: a worker still sending can never hold a
 # claim as long as outbox.sending.STALE_CLAIM, after which the claim is retried.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+# A claim older than this is a dead worker's: the retry job queues its mail again (see
+# outbox.sending). Keep it far above EMAIL_TIMEOUT; tests with fast fake backends lower both.
+MAIL_STALE_CLAIM_SECONDS = env.int("MAIL_STALE_CLAIM_SECONDS", default=15 * 60)
+# Queued mail older than this whose task is lost (a broker that was down, a killed worker) is
+# handed to a worker again by the retry job.
+MAIL_RETRY_AFTER_SECONDS = env.int("MAIL_RETRY_AFTER_SECONDS", default=2 * 60)
 # At most this many mails are sent in any 60 seconds, site-wide (0: no limit); past it a send
 # task waits (a new task with a countdown) until the oldest sends of the minute have aged out.
 MAIL_RATE_PER_MINUTE = env.int("MAIL_RATE_PER_MINUTE", default=120)
@@ -239,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The errors every operation can answer with (401, 403, 404, 429, 400), added in one place.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "mlsys_conf.schema.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "TopicEnum": "conferences.models.Topic.choices",
         "AreaEnum": "conferences.models.Area.choices",
@@ -269,13 +293,20 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Security (what `check --deploy` asks for when DEBUG is off) ----------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production defaults when DEBUG is off, each one changeable by the environment; a local run
+# (DEBUG on, plain http://127.0.0.1) gets none of them. mlsys_conf/checks.py adds deploy checks.
+# Behind a TLS proxy (the deployment's shape), the proxy says whether the client came over HTTPS
+# in X-Forwarded-Proto; an app reached directly must not believe that header (BEHIND_TLS_PROXY=false).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's health check (and a load balancer's) asks over plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -64,4 +64,5 @@ class AccountAdapter(DefaultAccountAdapter):
             body=message.body,
             html_body=html,
             to_user=user if getattr(user, "pk", None) else None,
+            about=None,  # the site's account mail
         )

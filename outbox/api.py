@@ -24,7 +24,7 @@ from outbox.models import Mail, MailBatch
 from outbox.preferences import mail_opt_out_set, opted_out_user
 from outbox.recipients import recipient_sets
 from outbox.selectors import batch_mails, batches_of
-from outbox.views import filtered_mails
+from outbox.views import filtered_mails, held_count, hidden_papers
 
 MAIL_FIELDS: tuple[str, ...] = (
     "id",
@@ -77,8 +77,13 @@ class BatchSerializer(serializers.ModelSerializer):
 class ChairsOnly(EditionScopedAPIMixin, APIView):
     permission_classes = (policy_permission("can_manage_mail"),)
 
+    def hidden(self) -> frozenset[int]:
+        """The papers whose mail the caller may not read (their conflicts)."""
+        return hidden_papers(self.request.user, self.policy_subject())
+
     def batch(self) -> MailBatch:
-        return get_object_or_404(batches_of(self.policy_subject()), pk=self.kwargs["batch_id"])
+        batches = batches_of(self.policy_subject(), hidden_paper_ids=self.hidden())
+        return get_object_or_404(batches, pk=self.kwargs["batch_id"])
 
 
 @extend_schema(parameters=query_parameters(MailFilterForm))
@@ -90,7 +95,7 @@ class MailList(ChairsOnly, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Mail]:
         if self.is_schema_generation:
             return Mail.objects.none()
-        form, mails = filtered_mails(self.policy_subject(), self.request.query_params)
+        form, mails = filtered_mails(self.request.user, self.policy_subject(), self.request.query_params)
         if form.is_bound and not form.is_valid():
             raise serializers.ValidationError(form.errors.get_json_data())
         return mails
@@ -104,7 +109,7 @@ class BatchList(ChairsOnly, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[MailBatch]:
         if self.is_schema_generation:
             return MailBatch.objects.none()
-        return batches_of(self.policy_subject())
+        return batches_of(self.policy_subject(), hidden_paper_ids=self.hidden())
 
 
 class BatchDetail(ChairsOnly):
@@ -117,7 +122,7 @@ class BatchDetail(ChairsOnly):
     )
     def get(self, request: Request, edition_slug: str, batch_id: int) -> Response:
         batch = self.batch()
-        mails = MailWithBodySerializer(batch_mails(batch), many=True).data
+        mails = MailWithBodySerializer(batch_mails(batch, hidden_paper_ids=self.hidden()), many=True).data
         return Response({"batch": BatchSerializer(batch).data, "mails": mails})
 
 
@@ -129,7 +134,10 @@ class BatchRelease(ChairsOnly):
 
     @extend_schema(request=None, responses=SETTLED)
     def post(self, request: Request, edition_slug: str, batch_id: int) -> Response:
-        return Response({"mails": services.mail_batch_release(batch=self.batch(), by=request.user)})
+        batch = self.batch()
+        count = held_count(request.user, batch)  # of those the caller may read
+        services.mail_batch_release(batch=batch, by=request.user)
+        return Response({"mails": count})
 
 
 class BatchCancel(ChairsOnly):
@@ -137,7 +145,10 @@ class BatchCancel(ChairsOnly):
 
     @extend_schema(request=None, responses=SETTLED)
     def post(self, request: Request, edition_slug: str, batch_id: int) -> Response:
-        return Response({"mails": services.mail_batch_cancel(batch=self.batch(), by=request.user)})
+        batch = self.batch()
+        count = held_count(request.user, batch)  # of those the caller may read
+        services.mail_batch_cancel(batch=batch, by=request.user)
+        return Response({"mails": count})
 
 
 # --- The composer ----------------------------------------------------------------------------
@@ -243,7 +254,8 @@ class ComposeQueue(ChairsOnly):
     @extend_schema(request=ComposeQueueSerializer, responses={201: BatchSerializer})
     def post(self, request: Request, edition_slug: str) -> Response:
         batch = composer.mail_compose_queue(**_compose_arguments(self, ComposeQueueSerializer))
-        return Response(BatchSerializer(batches_of(batch.edition).get(pk=batch.pk)).data, status=201)
+        shown = batches_of(batch.edition, hidden_paper_ids=self.hidden())
+        return Response(BatchSerializer(shown.get(pk=batch.pk)).data, status=201)
 
 
 # --- Everyone's choice of non-essential mail --------------------------------------------------

@@ -118,6 +118,7 @@ def mail_compose_queue(
             batch=batch,
             dedupe_key=_dedupe_key(batch, recipient),
             essential=essential,
+            about=recipient.about,  # the papers it names: hidden from the chairs conflicted with one
         )
     record_action(
         edition=edition,

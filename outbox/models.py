@@ -3,7 +3,8 @@
 A row with a ``dedupe_key`` is created once, however often the code that queues it runs, and a
 sent row is never sent again: jobs that notify can run twice and still mail once. Mail queued in
 a :class:`MailBatch` is held until a chair releases the batch; :class:`MailTemplate` rows are an
-edition's own wording of a mail, in place of the file templates.
+edition's own wording of a mail, in place of the file templates. :class:`MailPaper` rows name
+the submissions a mail is about, so a chair conflicted with one of them never reads it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,25 @@ class Mail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.status})"
+
+
+class MailPaper(models.Model):
+    """The mail ``mail`` is about the submission ``paper_id`` (one row per paper: a digest or a
+    reminder listing several papers has several). Chairs conflicted with any of them are not
+    shown the mail, nor its entries in the action log.
+
+    A plain id, not a foreign key, like the action log's ``paper_id``: the outbox sits below the
+    submissions app, and no lower app's tables point at a higher one's."""
+
+    mail = models.ForeignKey(Mail, on_delete=models.CASCADE, related_name="papers")
+    paper_id = models.PositiveBigIntegerField(db_index=True, help_text="The submission this mail is about.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("mail", "paper_id"), name="one_mail_paper_row")]
+        verbose_name = "paper a mail is about"
+
+    def __str__(self) -> str:
+        return f"mail {self.mail_id} about paper {self.paper_id}"
 
 
 class MailTemplate(models.Model):

@@ -37,13 +37,21 @@ COMMON_PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
 @dataclass(frozen=True)
 class Recipient:
     """One mail: to ``email`` (and ``user``, when the address belongs to an account), with the
-    values its placeholders take; ``paper_id`` names the paper a per-paper set mails about."""
+    values its placeholders take; ``paper_id`` names the paper a per-paper set mails about, and
+    ``other_papers`` those a mail listing several names (the chairs conflicted with any of them
+    are not shown the mail)."""
 
     email: str
     name: str
     context: dict[str, Any] = field(default_factory=dict)
     user: Any = None
     paper_id: int | None = None
+    other_papers: tuple[int, ...] = ()
+
+    @property
+    def about(self) -> list[int]:
+        """Every paper the mail is about."""
+        return [*([self.paper_id] if self.paper_id is not None else []), *self.other_papers]
 
 
 Builder = Callable[[Edition, Any], list[Recipient]]

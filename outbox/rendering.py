@@ -4,8 +4,8 @@ sends it.
 
 An edition's templates are rendered by a sandboxed engine: no loaders (no ``include`` or
 ``extends`` of files), only the built-in tags and filters plus ``tz``, no ``debug``, plain
-text (nothing escaped), and lookups of anything called a password, secret or token are refused
-when the template is saved.
+text (nothing escaped), and lookups of anything called a password, secret or token, or of whole
+tables (``.values``, ``.objects``...), are refused when the template is saved.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.template.utils import get_app_template_dirs
 from django.utils import timezone
 
 from conferences.models import Edition
+from mlsys_conf.limits import NUL_REFUSED
 from outbox.models import MailTemplate
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,14 @@ log = logging.getLogger(__name__)
 SUBJECT, BODY = "_subject.txt", "_body.txt"
 FORBIDDEN_TAGS = frozenset({"debug", "load", "include", "extends", "block"})
 SECRET_WORDS = re.compile(r"(\{\{|\{%)[^}]*?(password|secret|token)", re.IGNORECASE)
+# Lookups that reach past the objects a mail is about: whole tables (a manager's or queryset's
+# ``values``, a model class and its ``objects``, the users of a group) or a value derived from a
+# password (``get_session_auth_hash``). Every placeholder a mail offers is a plain attribute.
+UNSAFE_LOOKUPS = re.compile(
+    r"(\{\{|\{%)[^}]*?\.\s*(values|values_list|model|objects|user_set|groups|user_permissions|get_session_auth_\w*|"
+    r"\w*_hash)\b",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -108,6 +117,12 @@ def render_checked(subject: str, body: str, context: dict[str, Any]) -> tuple[st
     for field, text in (("subject", subject), ("body", body)):
         if SECRET_WORDS.search(text):
             errors[field] = "Mail templates may not show passwords, secrets or tokens."
+            continue
+        if unsafe := UNSAFE_LOOKUPS.search(text):
+            errors[field] = f"Mail templates may not look up .{unsafe.group(2)}; use the placeholders listed."
+            continue
+        if "\x00" in text:  # no mail may carry it, and the database cannot store it
+            errors[field] = NUL_REFUSED
             continue
         try:
             rendered[field] = _render_text(text, context)

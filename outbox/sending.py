@@ -14,7 +14,8 @@ the SMTP server accepting the message and the UPDATE marking it sent (one databa
 after ``send()`` returns): that mail is sent again after ``STALE_CLAIM``. The window is kept that
 narrow (nothing else runs between the two), a live worker cannot still be sending when its claim
 goes stale (``EMAIL_TIMEOUT`` is far below ``STALE_CLAIM``), and each mail carries a Message-ID
-made from its row, the same on every attempt, so a receiving system can drop a repeat.
+made from its row, the same on every attempt, so a receiving system can drop a repeat; and the
+retried row keeps a note (:data:`MAYBE_SENT`), so the possible repeats are known on our side too.
 
 Sending is rate-limited site-wide (``MAIL_RATE_PER_MINUTE``): past it, :func:`mail_send` raises
 :class:`RateLimited` before claiming, and the task is deferred. Non-essential mail to someone
@@ -37,12 +38,16 @@ from django.utils.crypto import salted_hmac
 from actionlog.services import record_action
 from outbox.models import Mail, MailStatus
 from outbox.preferences import is_opted_out, unsubscribe_url
+from outbox.selectors import single_paper_id
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
 RATE_WINDOW = timedelta(seconds=60)
+# Noted on a mail whose claim went stale: whether the server had accepted it is unknown, so it is
+# sent again and may arrive twice (with the same Message-ID); the chairs' outbox shows the note.
+MAYBE_SENT = "The worker sending this mail stopped before recording the outcome; sent again, it may arrive twice."
 
 
 class RateLimited(Exception):
@@ -154,6 +159,7 @@ def _log_outcome(mail: Mail, status: MailStatus, *, note: str = "") -> None:
         actor=mail.batch.released_by if mail.batch is not None else None,
         action=f"mail.{status}",
         target=mail,
+        paper_id=single_paper_id(mail),  # filed under its paper, hidden from its conflicted chairs
         person=mail.to_user,
         changes={"status": (MailStatus.SENDING.value, status.value)},
         note=note,
@@ -161,11 +167,14 @@ def _log_outcome(mail: Mail, status: MailStatus, *, note: str = "") -> None:
 
 
 def mails_to_retry() -> list[int]:
-    """Queued mail nobody is sending, and claims left behind by a worker that died."""
+    """Queued mail nobody is sending, and claims left behind by a worker that died (older than
+    ``MAIL_STALE_CLAIM_SECONDS``, :data:`STALE_CLAIM` by default)."""
     now = timezone.now()
-    Mail.objects.filter(status=MailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(status=MailStatus.QUEUED)
+    stale = timedelta(seconds=getattr(settings, "MAIL_STALE_CLAIM_SECONDS", STALE_CLAIM.total_seconds()))
+    retry_after = timedelta(seconds=getattr(settings, "MAIL_RETRY_AFTER_SECONDS", 120))
+    Mail.objects.filter(status=MailStatus.SENDING, claimed_at__lt=now - stale).update(
+        status=MailStatus.QUEUED, last_error=MAYBE_SENT
+    )
     return list(
-        Mail.objects.filter(status=MailStatus.QUEUED, created_at__lt=now - timedelta(minutes=2)).values_list(
-            "pk", flat=True
-        )
+        Mail.objects.filter(status=MailStatus.QUEUED, created_at__lt=now - retry_after).values_list("pk", flat=True)
     )

@@ -3,13 +3,17 @@
 Queueing is a row; sending (:mod:`outbox.sending`) claims the row with one UPDATE. Mail queued
 in a batch is held until a chair releases the batch. Every other app sends mail through
 :func:`mail_queue` / :func:`mail_queue_template` and reads it through :mod:`outbox.selectors`.
+
+Each mail names the submissions it is about (``about=``: one paper, several for a digest, or
+``None``): :func:`mail_queue_template` has no default for it, so no call site can forget, and
+the chairs conflicted with any of them never read the mail (:func:`outbox.selectors.mails_of`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,13 +22,25 @@ from django.utils import timezone
 from actionlog.services import changed_fields, record_action
 from conferences.models import Edition
 from mlsys_conf.policy import require
-from outbox.models import BatchStatus, Mail, MailBatch, MailStatus, MailTemplate
+from outbox.models import BatchStatus, Mail, MailBatch, MailPaper, MailStatus, MailTemplate
 from outbox.policy import can_manage_mail
 from outbox.rendering import default_text, render_checked, render_mail, sample_context, template_keys
-from outbox.selectors import fitted_key
+from outbox.selectors import fitted_key, single_paper_id
 from outbox.tasks import send_mail
 
 log = logging.getLogger(__name__)
+
+# What a mail is about: a submission (anything with a ``pk``) or its id, several of them, or None.
+About: TypeAlias = Any
+
+
+def paper_ids_of(about: About) -> list[int]:
+    """The ids of the submissions ``about`` names, each once, in order."""
+    if about is None:
+        return []
+    items = about if isinstance(about, Iterable) and not isinstance(about, str | bytes) else [about]
+    ids = (item if isinstance(item, int) else getattr(item, "pk", None) for item in items)
+    return list(dict.fromkeys(int(pk) for pk in ids if pk is not None))
 
 
 def _send_after_commit(mail_ids: Iterable[int]) -> None:
@@ -43,10 +59,12 @@ def mail_queue(
     dedupe_key: str | None = None,
     batch: MailBatch | None = None,
     essential: bool = True,
+    about: About = None,
 ) -> Mail:
     """Store a mail and send it once the transaction commits; in a ``batch``, hold it until
     a chair releases the batch. A mail that is not ``essential`` (an announcement) is not sent
-    to whoever opted out of such mail.
+    to whoever opted out of such mail. ``about``: the submission(s) the mail is about (see
+    :func:`paper_ids_of`); chairs conflicted with one of them are not shown the mail.
 
     With a ``dedupe_key`` already used, the existing row is returned and nothing is queued.
     """
@@ -72,6 +90,7 @@ def mail_queue(
                 status=MailStatus.HELD if batch is not None else MailStatus.QUEUED,
                 essential=essential,
             )
+            MailPaper.objects.bulk_create(MailPaper(mail=mail, paper_id=pk) for pk in paper_ids_of(about))
     except IntegrityError:
         # Another process queued the same key in the meantime.
         return Mail.objects.get(dedupe_key=dedupe_key)
@@ -81,16 +100,23 @@ def mail_queue(
 
 
 def mail_queue_template(
-    template: str, context: dict[str, Any], *, to_email: str, batch: MailBatch | None = None, **kwargs: Any
+    template: str,
+    context: dict[str, Any],
+    *,
+    to_email: str,
+    about: About,
+    batch: MailBatch | None = None,
+    **kwargs: Any,
 ) -> Mail:
     """Queue the mail ``template`` (e.g. ``bidding/mail/few_bids``) rendered with ``context``: the
     edition's own wording if the chairs wrote one, else ``<template>_subject.txt`` and
-    ``<template>_body.txt``.
+    ``<template>_body.txt``. ``about`` (no default: say ``None`` for a mail about no paper) is
+    the submission or submissions it is about.
 
     Mail is plain text: nothing is HTML-escaped (a title with ``<b>`` stays as typed)."""
     edition = batch.edition if batch is not None else kwargs.get("edition")
     subject, body = render_mail(template, context, edition)
-    return mail_queue(to_email=to_email, subject=subject, body=body, batch=batch, **kwargs)
+    return mail_queue(to_email=to_email, subject=subject, body=body, batch=batch, about=about, **kwargs)
 
 
 # --- Held batches ----------------------------------------------------------------------------
@@ -159,7 +185,15 @@ def _held(mail: Mail, by: Any) -> Mail:
 
 
 def _log_held_change(mail: Mail, by: Any, action: str, changes: dict[str, tuple[Any, Any]]) -> None:
-    record_action(edition=mail.edition, actor=by, action=action, target=mail, person=mail.to_user, changes=changes)
+    record_action(
+        edition=mail.edition,
+        actor=by,
+        action=action,
+        target=mail,
+        paper_id=single_paper_id(mail),
+        person=mail.to_user,
+        changes=changes,
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """The chairs' outbox pages: every mail of the edition with its delivery status, held batches to
 read, edit and release, the edition's own mail templates and the composer. Each page checks
-``can_manage_mail`` and leaves the change to a service. Also everyone's choice of no
-non-essential mail, and the signed unsubscribe link."""
+``can_manage_mail`` and leaves the change to a service. A chair is never shown a mail about a
+paper they are conflicted with: not listed, not counted, and its address answers 404. Also
+everyone's choice of no non-essential mail, and the signed unsubscribe link."""
 
 from __future__ import annotations
 
@@ -15,27 +16,44 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.typing import AuthenticatedHttpRequest
+from conferences.access import access_for
 from conferences.models import Edition
 from conferences.scoping import edition_action, edition_view
 from mlsys_conf.feedback import refusal_as_message
 from mlsys_conf.policy import require
 from outbox import composer, services
 from outbox.forms import ComposeForm, MailEditForm, MailFilterForm, MailPreferenceForm, MailTemplateForm
-from outbox.models import Mail, MailBatch, MailTemplate
+from outbox.models import Mail, MailBatch, MailStatus, MailTemplate
 from outbox.policy import can_manage_mail
 from outbox.preferences import mail_opt_out_address, mail_opt_out_set, opted_out_user, read_unsubscribe_token
 from outbox.recipients import recipient_set, recipient_sets
 from outbox.rendering import default_text, render_checked, sample_context, template_keys
-from outbox.selectors import batch_mails, batches_of, mails_of
+from outbox.selectors import batch_mails, batches_of, mails_of, without_hidden
 
 PAGE_SIZE = 100
 
 
-def filtered_mails(edition: Edition, query: Any) -> tuple[MailFilterForm, Any]:
+def hidden_papers(user: Any, edition: Edition) -> frozenset[int]:
+    """The papers whose mail ``user`` may not read: those they are conflicted with."""
+    return access_for(user, edition).conflicted
+
+
+def held_count(user: Any, batch: MailBatch) -> int:
+    """How many of the batch's held mails ``user`` may read (a release or cancellation moves
+    all of them; the count told is of these)."""
+    mails = batch_mails(batch, hidden_paper_ids=hidden_papers(user, batch.edition))
+    return mails.filter(status=MailStatus.HELD).count()
+
+
+def filtered_mails(user: Any, edition: Edition, query: Any) -> tuple[MailFilterForm, Any]:
     form = MailFilterForm(query or None)
     filters = form.cleaned_data if form.is_valid() else {}
     mails = mails_of(
-        edition, status=filters.get("status") or "", to=filters.get("to") or "", batch_id=filters.get("batch")
+        edition,
+        hidden_paper_ids=hidden_papers(user, edition),
+        status=filters.get("status") or "",
+        to=filters.get("to") or "",
+        batch_id=filters.get("batch"),
     )
     return form, mails
 
@@ -44,7 +62,7 @@ def filtered_mails(edition: Edition, query: Any) -> tuple[MailFilterForm, Any]:
 @edition_view
 def mail_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
-    form, mails = filtered_mails(edition, request.GET)
+    form, mails = filtered_mails(request.user, edition, request.GET)
     page = Paginator(mails, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outbox/mail_list.html", {"form": form, "page": page})
 
@@ -53,15 +71,19 @@ def mail_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpRespon
 @edition_view
 def batch_list(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
-    return render(request, "outbox/batch_list.html", {"batches": batches_of(edition)})
+    batches = batches_of(edition, hidden_paper_ids=hidden_papers(request.user, edition))
+    return render(request, "outbox/batch_list.html", {"batches": batches})
 
 
 def _batch(edition: Edition, batch_id: int) -> MailBatch:
     return get_object_or_404(MailBatch, pk=batch_id, edition=edition)
 
 
-def _mail(edition: Edition, mail_id: int) -> Mail:
-    return get_object_or_404(Mail.objects.select_related("batch"), pk=mail_id, edition=edition)
+def _mail(user: Any, edition: Edition, mail_id: int) -> Mail:
+    """The edition's mail ``mail_id``; 404 as for none when it is about a paper ``user`` is
+    conflicted with."""
+    mails = without_hidden(Mail.objects.select_related("batch"), hidden_papers(user, edition))
+    return get_object_or_404(mails, pk=mail_id, edition=edition)
 
 
 @login_required
@@ -69,7 +91,8 @@ def _mail(edition: Edition, mail_id: int) -> Mail:
 def batch_detail(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
     batch = _batch(edition, batch_id)
-    return render(request, "outbox/batch.html", {"batch": batch, "mails": batch_mails(batch)})
+    mails = batch_mails(batch, hidden_paper_ids=hidden_papers(request.user, edition))
+    return render(request, "outbox/batch.html", {"batch": batch, "mails": mails})
 
 
 def _settle(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int, *, release: bool) -> HttpResponse:
@@ -78,7 +101,8 @@ def _settle(request: AuthenticatedHttpRequest, edition: Edition, batch_id: int, 
     settle = services.mail_batch_release if release else services.mail_batch_cancel
     outcome = "are being sent" if release else "will not be sent"
     with refusal_as_message(request):
-        count = settle(batch=batch, by=request.user)
+        count = held_count(request.user, batch)
+        settle(batch=batch, by=request.user)
         messages.success(request, f"{batch.name}: {count} mail{'s' if count != 1 else ''} {outcome}.")
     return redirect("outbox:batch", edition_slug=edition.slug, batch_id=batch.pk)
 
@@ -97,7 +121,7 @@ def batch_cancel(request: AuthenticatedHttpRequest, edition: Edition, batch_id: 
 @edition_view
 def mail_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
-    mail = _mail(edition, mail_id)
+    mail = _mail(request.user, edition, mail_id)
     form = MailEditForm(request.POST or None, initial={"subject": mail.subject, "body": mail.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +138,7 @@ def mail_edit(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int)
 @edition_action
 def mail_remove(request: AuthenticatedHttpRequest, edition: Edition, mail_id: int) -> HttpResponse:
     require(can_manage_mail(request.user, edition))
-    mail = _mail(edition, mail_id)
+    mail = _mail(request.user, edition, mail_id)
     with refusal_as_message(request):
         services.mail_remove(mail=mail, by=request.user)
         messages.success(request, f"The mail to {mail.to_email} is taken out of the batch.")
@@ -213,7 +237,7 @@ def compose(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponse
         try:
             if "queue" in request.POST:
                 batch = composer.mail_compose_queue(**arguments, name=data["name"])
-                count = batch.mails.count()
+                count = held_count(request.user, batch)
                 messages.success(
                     request, f"{count} mail{'s' if count != 1 else ''} held in {batch.name}: read them, then release."
                 )

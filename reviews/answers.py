@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from mlsys_conf.limits import REVIEW_ANSWER_MAX_CHARS
+from mlsys_conf.limits import NUL_REFUSED, REVIEW_ANSWER_MAX_CHARS
 from reviews.models import FieldType, ReviewField
 
 _WORD = re.compile(r"\S+")
@@ -33,6 +33,8 @@ def _clean_value(field: ReviewField, value: Any) -> Any:
             raise ValidationError("Write text here.")
         if len(value) > REVIEW_ANSWER_MAX_CHARS:
             raise ValidationError(f"At most {REVIEW_ANSWER_MAX_CHARS:,} characters.")
+        if "\x00" in value:  # PostgreSQL's JSON cannot hold it
+            raise ValidationError(NUL_REFUSED)
         words = word_count(value)
         if field.max_words is not None and words > field.max_words:
             raise ValidationError(f"At most {field.max_words} words (this has {words}).")

@@ -9,6 +9,7 @@ deleted, and a score or choice never loses a level an answer uses.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 
 from actionlog.services import changed_fields, record_action
 from conferences.models import Edition
+from mlsys_conf.limits import MOMENT_OUT_OF_RANGE, moment_in_range
 from mlsys_conf.policy import require
 from reviews.models import (
     FieldAudience,
@@ -46,6 +48,13 @@ SETTINGS_FIELDS = [
 ]
 ROUND_FIELDS = ["name", "closes_at"]
 MAX_LEVELS = 20
+# A score's level as typed: ASCII digits only, at most nine ("²" is a digit to str.isdigit()
+# but not to int(), "--1" passed the old check, and int() refuses more than 4,300 digits).
+WHOLE_NUMBER = re.compile(r"\s*-?[0-9]{1,9}\s*")
+
+
+def is_whole_number(text: str) -> bool:
+    return WHOLE_NUMBER.fullmatch(text) is not None
 
 
 # --- Checks shared by the pages and the API ------------------------------------------------------
@@ -70,11 +79,7 @@ def clean_levels(field_type: str, levels: Any) -> list[list[Any]]:
         if not label or len(label) > 100:
             raise ValidationError({"levels": "Every level needs a label (at most 100 characters)."})
         if field_type == FieldType.SCORE:
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | str)
-                or not str(value).strip().lstrip("-").isdigit()
-            ):
+            if isinstance(value, bool) or not isinstance(value, int | str) or not is_whole_number(str(value)):
                 raise ValidationError({"levels": f"A score's level is a whole number, not {value!r}."})
             value = int(value)
         else:
@@ -364,12 +369,18 @@ def next_round_name(edition: Edition) -> str:
     return f"R{ReviewRound.objects.filter(edition=edition).count() + 1}"
 
 
+def _check_closes_at(closes_at: Any) -> None:
+    if isinstance(closes_at, datetime) and not moment_in_range(closes_at):
+        raise ValidationError({"closes_at": MOMENT_OUT_OF_RANGE})
+
+
 @transaction.atomic
 def round_add(*, by: Any, edition: Edition, name: str, closes_at: datetime | None = None) -> ReviewRound:
     """A new round after the others (R2 after R1): reviews started from now on belong to it."""
     require(can_configure_reviews(by, edition))
     current_round(edition)  # R1 exists before R2
     name = _round_name(name)
+    _check_closes_at(closes_at)
     if ReviewRound.objects.filter(edition=edition, name=name).exists():
         raise ValidationError({"name": f"There is a round {name} already."})
     last = ReviewRound.objects.filter(edition=edition).aggregate(last=Max("position"))["last"] or 0
@@ -404,6 +415,7 @@ def round_change(*, by: Any, review_round: ReviewRound, **changes: Any) -> Revie
         taken = ReviewRound.objects.filter(edition=review_round.edition, name=changes["name"])
         if taken.exclude(pk=review_round.pk).exists():
             raise ValidationError({"name": f"There is a round {changes['name']} already."})
+    _check_closes_at(changes.get("closes_at"))
     for name, value in changes.items():
         setattr(review_round, name, value)
     diff = changed_fields(review_round, before, ROUND_FIELDS)

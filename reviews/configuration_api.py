@@ -65,6 +65,12 @@ class FieldSerializer(serializers.Serializer):
         counts = self.context.get("counts")
         return counts[field.key] if counts is not None else configuration.answer_count(field)
 
+    def validate_levels(self, levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # A partial update (PATCH) makes the levels' own fields optional too; a level is a pair.
+        if any("value" not in level or "label" not in level for level in levels):
+            raise serializers.ValidationError("Each level needs a value and a label.")
+        return levels
+
     def service_values(self) -> dict[str, Any]:
         data = dict(self.validated_data)
         if "levels" in data:

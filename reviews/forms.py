@@ -12,6 +12,7 @@ from django import forms
 from django.utils.text import slugify
 
 from conferences.forms import ZonedDateTimeField
+from reviews.configuration import is_whole_number
 from reviews.models import FieldAudience, FieldType, ReviewField, ReviewSettings
 
 LEVELS_HELP = (
@@ -29,10 +30,10 @@ def levels_from_text(field_type: str, text: str) -> list[list[Any]]:
             continue
         value, sep, label = line.partition(":")
         value, label = value.strip(), label.strip()
-        if not sep or not value or (field_type == FieldType.SCORE and not value.lstrip("-").isdigit()):
+        if not sep or not value or (field_type == FieldType.SCORE and not is_whole_number(value)):
             label = line
             if field_type == FieldType.SCORE:
-                value = str(int(levels[-1][0]) + 1 if levels and str(levels[-1][0]).lstrip("-").isdigit() else 1)
+                value = str(int(levels[-1][0]) + 1 if levels else 1)
             else:
                 value = slugify(line).replace("-", "_")[:40] or line[:40]
         levels.append([int(value) if field_type == FieldType.SCORE else value, label])

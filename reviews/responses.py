@@ -42,7 +42,8 @@ from reviews.visibility import (
     reviewer_shown_as,
     visible_fields,
 )
-from submissions.models import ACTIVE_STATES, Submission
+from submissions.models import ACTIVE_STATES, Submission, SubmissionState
+from submissions.states import decision_is_shown
 
 NOT_RELEASED = "Reviews will appear here when the chairs release them."
 
@@ -107,13 +108,18 @@ def reviews_for_authors(
     return shown
 
 
+DECIDED_STATES = (SubmissionState.ACCEPTED, SubmissionState.REJECTED)
+
+
 # --- Who may respond, and when ---------------------------------------------------------------
 
 
 def response_window(paper: PaperReviews, now: datetime | None = None) -> Verdict:
     """The author response is open for the paper: its phase is open and the reviews released."""
     submission = paper.submission
-    if submission.state not in ACTIVE_STATES:
+    # A decision not yet released leaves it open, as before the decision (else its authors learn of it).
+    pending = submission.state in DECIDED_STATES and not decision_is_shown(submission)
+    if submission.state not in ACTIVE_STATES and not pending:
         return deny("This paper is no longer under review.")
     if not paper.released_to_authors:
         return deny("The author response opens once the chairs release the reviews.")
@@ -298,6 +304,7 @@ def notify_reviewers_of_response(response_id: int, *, first: bool = True, now: d
             "reviews/mail/response_submitted",
             {"edition": edition, "submission": submission, "reviewer": user, "url": url, "updated": not first},
             to_email=user.email,
+            about=submission,
             to_user=user,
             edition=edition,
             dedupe_key=f"response:{response.pk}:{user.pk}:{stamp}",
@@ -339,6 +346,7 @@ def on_review_updated(sender: Any, review: Review, changed: list[str] | None = N
             "reviews/mail/review_updated_after_response",
             {"edition": edition, "submission": submission, "author": user, "what": what, "url": url},
             to_email=user.email,
+            about=submission,
             to_user=user,
             edition=edition,
             dedupe_key=f"review-updated:{review.pk}:{review.version}:{user.pk}",

@@ -45,6 +45,7 @@ def notify_review_changed(review: Review, *, updated: bool) -> int:
                 "url": url,
             },
             to_email=user.email,
+            about=submission,
             to_user=user,
             edition=edition,
             dedupe_key=f"review:{review.pk}:v{review.version}:{user.pk}",

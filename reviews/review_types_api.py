@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.typing import acting_user
 from conferences.scoping import EditionScopedAPIMixin
+from mlsys_conf.api import id_field
 from mlsys_conf.policy import require
 from reviews.policy import can_set_review_type
 from reviews.review_types import review_type_set, reviewers_of
@@ -21,7 +22,7 @@ from submissions.models import Submission
 
 
 class ReviewTypeInputSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1, help_text="The id of a committed reviewer of the paper.")
+    user = id_field(help_text="The id of a committed reviewer of the paper.")
     secondary = serializers.BooleanField()
 
 

@@ -68,6 +68,7 @@ EDITION_FILTERS: dict[str, str] = {
     "outbox.MailTemplate": "edition",
     "outbox.MailBatch": "edition",
     "outbox.Mail": "edition",
+    "outbox.MailPaper": "mail__edition",
     "committees.Invitation": "edition",
     "submissions.Submission": "edition",
     "submissions.Author": "submission__edition",

@@ -116,7 +116,7 @@ def chair_todo(user: Any, edition: Edition) -> list[Todo]:
         Todo(jobs.running, "solver run in progress", "solver runs in progress", url("assignments:dashboard")),
         Todo(jobs.failed, "solver run failed", "solver runs failed", url("assignments:dashboard")),
         Todo(
-            failed_mail_count(edition),
+            failed_mail_count(edition, hidden_paper_ids=hidden),
             "mail failed to send",
             "mails failed to send",
             f"{url('outbox:mail')}?status=failed",

@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,7 +28,7 @@ from conferences.api import EditionTimeField
 from conferences.models import Phase, Topic
 from conferences.roles import RoleKind
 from conferences.scoping import EditionScopedAPIMixin
-from mlsys_conf.api import policy_permission
+from mlsys_conf.api import id_field, policy_permission
 from mlsys_conf.limits import ABSTRACT_MAX, AUTHORS_MAX, CONFLICTS_MAX, PAPER_KEYWORDS_MAX, TITLE_MAX
 from mlsys_conf.policy import require, visible_or_404
 from submissions import policy, selectors, services
@@ -87,7 +88,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     paper = serializers.SerializerMethodField(help_text="The current paper version: the latest that passed the checks.")
     status = serializers.SerializerMethodField(
         help_text="abstract, submitted, withdrawn, desk_rejected; a decision (accepted, rejected) reads "
-        "under_review for the authors until the chairs release it."
+        "submitted for the authors until the chairs release it."
     )
     status_label = serializers.SerializerMethodField(help_text="The status in words, as the pages show it.")
 
@@ -157,6 +158,15 @@ class SubmissionInputSerializer(serializers.Serializer):
         ]
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Any string of at most 64 characters, new for each file: a retry with the same key returns the "
+    "version the first attempt recorded (even after the deadline) instead of uploading again.",
+)
+
+
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
 
@@ -188,7 +198,7 @@ class DeclarableReasonField(serializers.ChoiceField):
 
 
 class DeclaredConflictSerializer(serializers.Serializer):
-    user = serializers.IntegerField(help_text="The PC member's user id.")
+    user = id_field(help_text="The PC member's user id.")
     reason = DeclarableReasonField()
 
 
@@ -267,9 +277,13 @@ class SubmissionViewSet(
         return self._out(submission)
 
     def _upload(self, request: Request, number: str, kind: FileKind) -> Response:
+        received = timezone.now()  # the whole request is in: the deadline is compared with this
         submission = self._visible(number)
         is_paper = kind == FileKind.PAPER
-        require((policy.can_upload_paper if is_paper else policy.can_upload_supplementary)(request.user, submission))
+        key = request.headers.get("Idempotency-Key", "")
+        allowed = policy.can_upload_paper if is_paper else policy.can_upload_supplementary
+        if selectors.version_for_key(submission, request.user, key) is None:  # a retry is answered even after it
+            require(allowed(request.user, submission, received))
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -280,12 +294,16 @@ class SubmissionViewSet(
             content=services.read_upload(upload, max_bytes=limit),
             filename=upload.name,
             by=acting_user(request),
+            now=received,
+            idempotency_key=key,
         )
         code = status.HTTP_201_CREATED if version.is_accepted else status.HTTP_400_BAD_REQUEST
         return Response(FileSerializer(version).data, status=code)
 
     @extend_schema(
-        request={"multipart/form-data": UploadSerializer}, responses={201: FileSerializer, 400: FileSerializer}
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: FileSerializer, 400: FileSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path="paper")
     def upload_paper(self, request: Request, edition_slug: str, number: str) -> Response:
@@ -294,7 +312,9 @@ class SubmissionViewSet(
         return self._upload(request, number, FileKind.PAPER)
 
     @extend_schema(
-        request={"multipart/form-data": UploadSerializer}, responses={201: FileSerializer, 400: FileSerializer}
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: FileSerializer, 400: FileSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path="supplementary")
     def upload_supplementary(self, request: Request, edition_slug: str, number: str) -> Response:
@@ -308,16 +328,17 @@ class SubmissionViewSet(
         return self._out(services.submission_withdraw(submission=submission, by=acting_user(request)))
 
     @extend_schema(responses=FileSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def files(self, request: Request, edition_slug: str, number: str) -> Response:
         submission = self._visible(number)
-        return Response(FileSerializer(submission.files.order_by("-uploaded_at"), many=True).data)
+        files = submission.files.exclude(kind=FileKind.ARTIFACT_APPENDIX).order_by("-uploaded_at")
+        return Response(FileSerializer(files, many=True).data)
 
     @extend_schema(methods=["GET"], responses=ConflictSerializer(many=True))
     @extend_schema(
         methods=["PUT"], request=DeclaredConflictSerializer(many=True), responses=ConflictSerializer(many=True)
     )
-    @action(detail=True, methods=["get", "put"])
+    @action(detail=True, methods=["get", "put"], pagination_class=None)  # a plain list, not a page
     def conflicts(self, request: Request, edition_slug: str, number: str) -> Response:
         """The conflicts of interest of a submission. An author's PUT replaces the authors'
         declared ones; a chair's PUT makes the list exactly the paper's conflicts (the ones left
@@ -365,8 +386,8 @@ class ExtensionInputSerializer(serializers.Serializer):
 
     phase = serializers.ChoiceField(choices=EXTENDABLE_PHASES)
     until = EditionTimeField(help_text="ISO 8601; without an offset, in the edition's time zone.")
-    paper = serializers.IntegerField(required=False, min_value=1, help_text="The paper's number.")
-    person = serializers.IntegerField(required=False, min_value=1, help_text="The person's user id.")
+    paper = id_field(required=False, help_text="The paper's number.")
+    person = id_field(required=False, help_text="The person's user id.")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -418,6 +439,8 @@ class ExtensionViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         extension = self.get_object()
         current = {"phase": extension.phase, "until": extension.until, "reason": extension.reason}
+        if not isinstance(request.data, Mapping):
+            raise serializers.ValidationError({"non_field_errors": ["Invalid data. Expected a dictionary."]})
         data = ExtensionInputSerializer(
             extension, data={**current, **request.data}, context={"edition": self.policy_subject()}
         )

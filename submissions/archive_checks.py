@@ -2,7 +2,8 @@
 
 A ZIP is read from its central directory only; nothing is extracted. Refused: archives that
 expand beyond the limit or by an absurd ratio (zip bombs), names that escape the folder (path
-traversal), encrypted members, and too many files. An accepted archive is proven to be
+traversal), symbolic links (unpacked, they reach outside it too), encrypted members, and too
+many files. An accepted archive is proven to be
 :data:`ZIP_TYPE`; the uploader's file name never decides how it is stored or served.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -75,6 +77,11 @@ def _zip_problems(members: list[zipfile.ZipInfo], limits: SupplementaryLimits) -
     unsafe = [m.filename for m in members if _escapes(m.filename)]
     if unsafe:
         problems.append(f"The archive has file names that point outside it: {', '.join(unsafe[:3])}.")
+    links = [m.filename for m in members if _is_symlink(m)]
+    if links:
+        problems.append(
+            f"The archive has symbolic links: {', '.join(links[:3])}; replace them with the files they point to."
+        )
     if any(m.flag_bits & 0x1 for m in members):
         problems.append("The archive has encrypted files; upload it without a password.")
     expanded = sum(m.file_size for m in members)
@@ -82,6 +89,11 @@ def _zip_problems(members: list[zipfile.ZipInfo], limits: SupplementaryLimits) -
     if expanded > limits.max_bytes * MAX_EXPANDED_FACTOR or bomb:
         problems.append("The archive expands to an unreasonable size (a zip bomb?); upload the files uncompressed.")
     return problems
+
+
+def _is_symlink(member: zipfile.ZipInfo) -> bool:
+    """A Unix symbolic link (the file type in the high bits of the external attributes)."""
+    return stat.S_ISLNK(member.external_attr >> 16)
 
 
 def _escapes(name: str) -> bool:

@@ -15,7 +15,7 @@ from mlsys_conf.limits import (
     BoundedDateTimeField,
     search_form_field,
 )
-from submissions.models import ConflictReason, Submission, SubmissionState
+from submissions.models import IDEMPOTENCY_KEY_MAX, ConflictReason, Submission, SubmissionState
 from submissions.services import AuthorInput, SubmissionInput
 
 DECLARABLE_REASONS = [
@@ -109,6 +109,8 @@ def author_initial(submission: Submission | None, user: Any) -> list[dict[str, A
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
+    # Made when the page is rendered: a retried POST of the same form gets the same version.
+    idempotency_key = forms.CharField(required=False, max_length=IDEMPOTENCY_KEY_MAX, widget=forms.HiddenInput)
 
 
 EXTENDABLE_PHASES = [(p.value, p.label) for p in Phase if p in INPUT_PHASES]

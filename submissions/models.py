@@ -11,17 +11,18 @@ import uuid
 from datetime import UTC
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 
 from conferences.models import Edition, Phase, Topic
 from conferences.phases import format_in
-from mlsys_conf.limits import ABSTRACT_MAX
+from mlsys_conf.limits import ABSTRACT_MAX, MOMENT_OUT_OF_RANGE, moment_in_range, refuse_nul_characters
 
 
 class SubmissionState(models.TextChoices):
-    """Where a paper stands. A decision (accepted, rejected) stays "under review" for the authors
+    """Where a paper stands. A decision (accepted, rejected) reads "submitted" for the authors
     and the PC until the chairs release it (``decision_released_at``)."""
 
     ABSTRACT = "abstract", "Abstract registered, no PDF yet"
@@ -97,6 +98,9 @@ class Submission(models.Model):
             kwargs={"edition_slug": self.edition.slug, "number": self.number},
         )
 
+    def clean(self) -> None:
+        refuse_nul_characters(self)
+
     @property
     def is_withdrawn(self) -> bool:
         return self.state == SubmissionState.WITHDRAWN
@@ -139,10 +143,19 @@ class Author(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def clean(self) -> None:
+        refuse_nul_characters(self)
+
 
 class FileKind(models.TextChoices):
     PAPER = "paper", "Paper PDF"
     SUPPLEMENTARY = "supplementary", "Supplementary material"
+    ARTIFACT_APPENDIX = "artifact_appendix", "Artifact appendix"  # uploaded through the artifacts app
+
+    @property
+    def of_the_paper(self) -> bool:
+        """Uploaded and served through the paper's own pages (the appendix is the artifacts app's)."""
+        return self in (FileKind.PAPER, FileKind.SUPPLEMENTARY)
 
 
 class ProvenType(models.TextChoices):
@@ -154,6 +167,9 @@ class ProvenType(models.TextChoices):
     @property
     def extension(self) -> str:
         return "pdf" if self is ProvenType.PDF else "zip"
+
+
+IDEMPOTENCY_KEY_MAX = 64
 
 
 def _upload_path(instance: SubmissionFile, filename: str) -> str:
@@ -186,10 +202,24 @@ class SubmissionFile(models.Model):
     warning_count = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(
+        max_length=IDEMPOTENCY_KEY_MAX,
+        blank=True,
+        default="",
+        help_text="Sent with the upload (the form's hidden field, the API's Idempotency-Key header): "
+        "a retry with the same key gets this version back instead of a new one.",
+    )
 
     class Meta:
         ordering = ("submission", "kind", "-uploaded_at")
         indexes = [models.Index(fields=("submission", "kind", "is_accepted", "-uploaded_at"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("submission", "uploaded_by", "idempotency_key"),
+                condition=~models.Q(idempotency_key=""),
+                name="submissionfile_one_version_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of #{self.submission.number} ({self.sha256[:12]})"
@@ -354,3 +384,7 @@ class Extension(models.Model):
     def __str__(self) -> str:
         whom = f"#{self.submission.number}" if self.submission_id and self.submission else str(self.user)
         return f"{Phase(self.phase).label} for {whom} until {format_in(self.until, UTC)}"
+
+    def clean(self) -> None:
+        if not moment_in_range(self.until):
+            raise ValidationError({"until": MOMENT_OUT_OF_RANGE})

@@ -51,6 +51,7 @@ def new_author_notice(submission: Submission, emails: list[str]) -> int:
             "submissions/mail/new_author",
             {**context, "author": author, "not_an_author_url": not_an_author_url(submission, email)},
             to_email=email,
+            about=submission,
             to_user=author.user,
             edition=submission.edition,
             dedupe_key=f"new-author:{submission.pk}:{email}",
@@ -102,6 +103,12 @@ def _mail_each(
     """One mail per recipient (``{address: user or None}``), each once (``dedupe:address``)."""
     for email, user in recipients.items():
         mail_queue_template(
-            template, context, to_email=email, to_user=user, edition=submission.edition, dedupe_key=f"{dedupe}:{email}"
+            template,
+            context,
+            to_email=email,
+            about=submission,
+            to_user=user,
+            edition=submission.edition,
+            dedupe_key=f"{dedupe}:{email}",
         )
     return len(recipients)

@@ -30,6 +30,7 @@ PAPER_SIZES = {"US Letter": (612.0, 792.0), "A4": (595.28, 841.89)}
 SIZE_TOLERANCE = 3.0  # points
 PDF_TYPE = "application/pdf"
 HEADER_WINDOW = 1024  # the PDF header may follow up to 1 KB of junk
+ANONYMITY_TEXT_MAX = 1_000_000  # characters of metadata, XMP or first page searched for names
 MAGIC = {
     b"PK\x03\x04": "a ZIP archive (perhaps a Word or LaTeX project file)",
     b"\x89PNG": "a PNG image",
@@ -257,9 +258,10 @@ def _is_embedded(font: DictionaryObject) -> bool:
 def _check_anonymity(report: PdfReport, reader: PdfReader, authors: list[AuthorIdentity]) -> None:
     if not authors:
         return
-    metadata = " ".join(str(value) for value in (reader.metadata or {}).values())
+    # Bounded: a crafted PDF can inflate its metadata or text to many megabytes.
+    metadata = " ".join(str(value) for value in (reader.metadata or {}).values())[:ANONYMITY_TEXT_MAX]
     xmp = _xmp_text(reader)
-    first_page = reader.pages[0].extract_text() or ""
+    first_page = (reader.pages[0].extract_text() or "")[:ANONYMITY_TEXT_MAX]
     for place, text in (("metadata", f"{metadata} {xmp}"), ("first page", first_page)):
         found = sorted(_identities_in(text, authors))
         code = "anonymous_metadata" if place == "metadata" else "anonymous_first_page"
@@ -278,7 +280,7 @@ def _xmp_text(reader: PdfReader) -> str:
     try:
         root = _resolve(reader.trailer["/Root"])
         stream = _resolve(root.get("/Metadata"))
-        return stream.get_data().decode("utf-8", "ignore") if stream is not None else ""
+        return stream.get_data()[:ANONYMITY_TEXT_MAX].decode("utf-8", "ignore") if stream is not None else ""
     except (KeyError, AttributeError, PdfReadError, PyPdfError):
         return ""
 

@@ -16,9 +16,9 @@ from conferences.selectors import edition_timeline
 from conferences.services import DeadlinePassed, require_phase_open
 from mlsys_conf.policy import ALLOW, SIGN_IN_FIRST, Verdict, deny, rule, when_signed_in
 from submissions.deadlines import why_closed
-from submissions.models import Conflict, ConflictSource, Submission, SubmissionFile, SubmissionState
+from submissions.models import Conflict, ConflictSource, FileKind, Submission, SubmissionFile, SubmissionState
 from submissions.selectors import is_author
-from submissions.states import why_not_move
+from submissions.states import decision_is_shown, why_not_move
 
 
 @rule
@@ -56,6 +56,10 @@ def can_see_authors(user: Any, submission: Submission) -> Verdict:
 
 @rule
 def can_download_file(user: Any, file: SubmissionFile) -> Verdict:
+    """The artifact appendix is served here to the authors only (the AE committee reads it
+    through the artifacts app, which knows who evaluates what)."""
+    if not FileKind(file.kind).of_the_paper:
+        return when_signed_in(user, is_author(user, file.submission), "You are not an author of this submission.")
     return can_view_submission(user, file.submission)
 
 
@@ -148,6 +152,8 @@ def can_withdraw_submission(user: Any, submission: Submission) -> Verdict:
         return deny("Only the authors or the chairs can withdraw a submission.")
     if submission.is_withdrawn:
         return deny("This submission is already withdrawn.")
+    if submission.state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED) and decision_is_shown(submission):
+        return deny("The decision on this submission is out; ask the chairs.")
     return _may_move(submission, SubmissionState.WITHDRAWN)
 
 

@@ -1,23 +1,35 @@
 """Upload checks run in a child process under limits, so a crafted file can't hang or
 exhaust the worker that received it.
 
-The child is forked: it has the bytes and the check already, never touches the database (it
-shares the parent's connections, so it leaves with ``os._exit`` and closes nothing), runs
-under CPU-time, wall-clock and address-space limits, and sends the report back through a
-pipe. A check that runs out of time or memory, or dies, becomes a rejected report with a
-message; the caller stores it like any other rejection.
+The child runs under CPU-time, wall-clock and address-space limits, without core dumps, and
+sends the report back through a pipe. A check that runs out of time or memory, or dies,
+becomes a rejected report with a message; the caller stores it like any other rejection.
+
+Where the child comes from: the PDF and ZIP checks (the functions of :data:`SERVED_MODULES`)
+run in a child forked from a small *fork server*, one per worker process, started on first use
+with only those modules loaded (pypdf, no Django): forking it costs a few milliseconds
+whatever the size of the worker, and the bytes reach the child through a pipe. Anything else
+(a check a test patched, the reviewer's copy, which needs Django) and every check when
+``UPLOAD_CHECK_FORKSERVER`` is off runs in a child forked from the worker itself, which has
+the bytes and the code already, never touches the database (it shares the parent's
+connections, so it leaves with ``os._exit`` and closes nothing).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import multiprocessing
 import os
 import resource
 import signal
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import context as mp_context
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -29,6 +41,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SECONDS = 20
 DEFAULT_MEMORY_MB = 512
+
+# The checks the fork server has loaded; only their functions run in its children.
+SERVED_MODULES = ("submissions.pdf_checks", "submissions.archive_checks")
 
 
 @dataclass(frozen=True)
@@ -82,9 +97,13 @@ def _run_in_child(
     *,
     expected: type = PdfReport,
 ) -> Any:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, check, content, options, limits), daemon=True)
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    args = (sender, check, content, options, limits)
+    child: multiprocessing.process.BaseProcess
+    if _served(check):
+        child = _ServedProcess(target=_child, args=args, daemon=True)
+    else:
+        child = multiprocessing.get_context("fork").Process(target=_child, args=args, daemon=True)
     try:
         child.start()
     except OSError as error:  # no process to spare (fork failed): say so rather than crash
@@ -115,6 +134,63 @@ def _run_in_child(
     if outcome != "report" or not isinstance(value, expected):
         raise CheckAborted(_died_message(None))
     return value
+
+
+def _served(check: Callable[..., Any]) -> bool:
+    """Whether ``check`` runs in a child of the fork server (see the module's docstring)."""
+    if not getattr(settings, "UPLOAD_CHECK_FORKSERVER", True):
+        return False
+    if getattr(check, "__module__", None) not in SERVED_MODULES:
+        return False
+    _start_fork_server()
+    return True
+
+
+_started = threading.Lock()
+_preloaded = False
+
+
+def _start_fork_server() -> None:
+    global _preloaded
+    with _started:
+        if not _preloaded:
+            forkserver.set_forkserver_preload(["submissions.sandbox", *SERVED_MODULES])
+            _preloaded = True
+    forkserver.ensure_running()
+
+
+class _LeanPopen(popen_forkserver.Popen):
+    """The standard library's fork-server launch without re-running the worker's ``__main__``
+    (gunicorn's or pytest's script) in every child: the fork server never loads it (a
+    standard-library quirk drops its path), so each child would import it again."""
+
+    def _launch(self, process_obj: Any) -> None:
+        skipped = {"init_main_from_path", "init_main_from_name", "sys_argv"}
+        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items() if k not in skipped}
+        buf = io.BytesIO()
+        mp_context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            mp_context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))  # type: ignore[attr-defined]
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+# _LeanPopen repeats the standard library's launch, which is the same in Python 3.11 to 3.13;
+# on a later Python the standard launch runs (correct, a little slower) until it is checked.
+_LEAN_LAUNCH_CHECKED = sys.version_info < (3, 14)
+
+
+class _ServedProcess(mp_context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:  # the standard library's name
+        return _LeanPopen(process_obj) if _LEAN_LAUNCH_CHECKED else popen_forkserver.Popen(process_obj)
 
 
 def _timeout_message(limits: CheckLimits) -> str:

@@ -123,6 +123,13 @@ def current_paper(submission: Submission) -> SubmissionFile | None:
     return submission.files.filter(kind=FileKind.PAPER, is_accepted=True).order_by("-uploaded_at").first()
 
 
+def version_for_key(submission: Submission, user: Any, key: str) -> SubmissionFile | None:
+    """The version ``user`` uploaded to ``submission`` with the idempotency ``key``, if any."""
+    if not key or not getattr(user, "pk", None):
+        return None
+    return SubmissionFile.objects.filter(submission=submission, uploaded_by=user, idempotency_key=key).first()
+
+
 def is_author(user: Any, submission: Submission) -> bool:
     """Whether ``user`` (a user or their Access) wrote ``submission``, from their Access."""
     return access_of(user, submission.edition).is_author(submission)

@@ -1,4 +1,5 @@
-"""Business actions on submissions. Each is atomic, takes the acting user (``by``) and refuses
+"""Business actions on submissions. Each is atomic (an upload: its check runs first, outside any
+transaction, then one short transaction records it), takes the acting user (``by``) and refuses
 with its policy's reason itself (:class:`~mlsys_conf.policy.PolicyDenied`, whose reason includes
 a passed deadline, to the second), records who did what in the action log, moves the paper's
 state only through :func:`submissions.states.transition`, and queues its mail only once the
@@ -6,8 +7,9 @@ transaction has committed."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -16,7 +18,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -25,12 +28,13 @@ from actionlog.services import record_action, record_paper_action
 from conferences.access import forget_access
 from conferences.models import INPUT_PHASES, Edition, Phase, Role
 from mlsys_conf.limits import AUTHORS_MAX
-from mlsys_conf.policy import require
+from mlsys_conf.policy import Verdict, require
 from submissions import policy, tasks  # tasks import this module too: each uses the other only in calls
 from submissions.archive_checks import SupplementaryLimits, check_supplementary
 from submissions.conflict_detection import AuthorFacts, FoundConflict, MemberFacts, find_conflicts
 from submissions.models import (
     AUTOMATIC_REASONS,
+    IDEMPOTENCY_KEY_MAX,
     Author,
     AuthorDispute,
     AuthorMailOptOut,
@@ -48,7 +52,14 @@ from submissions.models import (
 )
 from submissions.pdf_checks import AuthorIdentity, Limits, PdfReport, check_pdf
 from submissions.sandbox import run_check
-from submissions.selectors import authors_not_mailed, current_paper, disputed_emails, opted_out, verified_emails_of
+from submissions.selectors import (
+    authors_not_mailed,
+    current_paper,
+    disputed_emails,
+    opted_out,
+    verified_emails_of,
+    version_for_key,
+)
 from submissions.signals import paper_changed
 from submissions.states import transition
 
@@ -367,11 +378,66 @@ def read_upload(upload: IO[bytes], *, max_bytes: int) -> bytes:
     return upload.read(max_bytes + 1)
 
 
-def _store_version(
-    *, submission: Submission, kind: FileKind, content: bytes, filename: str, report: PdfReport, by: Any
+def _replayed(*, submission: Submission, kind: FileKind, by: Any, key: str, content: bytes) -> SubmissionFile | None:
+    """The version an earlier upload with ``key`` recorded, if any: a retry gets it back. The
+    key is the uploader's, for one file: the same key with other bytes is refused."""
+    version = version_for_key(submission, by, key)
+    if version is None:
+        return None
+    if version.kind != kind or version.size != len(content) or version.sha256 != hashlib.sha256(content).hexdigest():
+        raise ValidationError(
+            "This form was already used to upload another file. Reload the page and choose the file again."
+        )
+    return version
+
+
+def _require_key(key: str) -> None:
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationError(f"The idempotency key must be printable and at most {IDEMPOTENCY_KEY_MAX} characters.")
+
+
+def _discard_file(name: str) -> None:
+    """Remove a stored file no committed version uses (after its version failed to record).
+    Names are fresh for every upload, so if the database can't even be asked, none does."""
+    if not name:
+        return
+    try:
+        used = SubmissionFile.objects.filter(file=name).exists()
+    except DatabaseError:
+        used = False
+    if not used:
+        default_storage.delete(name)
+
+
+Allowed = Callable[[Any, Submission, datetime | None], Verdict]
+
+
+def _upload(
+    *,
+    submission: Submission,
+    kind: FileKind,
+    content: bytes,
+    filename: str,
+    by: Any,
+    received: datetime,
+    key: str,
+    allowed: Allowed,
+    check: Callable[[Submission], PdfReport],
 ) -> SubmissionFile:
-    """Record an upload. Only bytes whose type the checks proved are kept, stored and later
-    served as that type; ``filename`` is kept as a record and nothing else."""
+    """Check an upload, store its bytes, then record its version in one short transaction.
+
+    The check runs outside any transaction (no lock is held while it works), and so does the
+    writing of the file. The transaction locks the paper, asks the policy again *about the time
+    of receipt* (a chair may have moved the deadline, or the paper been withdrawn, while the
+    check ran: an upload received before the deadline counts even if its check ends after it),
+    and records the version. If recording fails, the stored file goes with it."""
+    _require_key(key)
+    submission = Submission.objects.select_related("edition").get(pk=submission.pk)
+    replayed = _replayed(submission=submission, kind=kind, by=by, key=key, content=content)
+    if replayed is not None:
+        return replayed
+    require(allowed(by, submission, received))
+    report = check(submission)
     proven = report.content_type if report.content_type in ProvenType.values else ""
     accepted = report.accepted and bool(proven)
     version = SubmissionFile(
@@ -386,18 +452,24 @@ def _store_version(
         checks=report.as_dict()["checks"],
         warning_count=len(report.warnings),
         uploaded_by=by if getattr(by, "pk", None) else None,
+        idempotency_key=key if getattr(by, "pk", None) else "",
     )
     if accepted:  # a rejected upload is recorded, but its bytes are not kept
         version.file.save(f"{report.sha256}.{ProvenType(proven).extension}", ContentFile(content), save=False)
-    version.save()
-    action = f"{kind}.{'passed_checks' if accepted else 'failed_checks'}"
-    record_paper_action(
-        submission, actor=by, action=action, changes={"sha256": (None, version.sha256)}, note=filename[-255:]
-    )
-    if accepted:
-        paper_changed.send(sender=Submission, submission=submission)
-    if accepted and kind == FileKind.PAPER and submission.state == SubmissionState.ABSTRACT:
-        transition(submission, SubmissionState.SUBMITTED, by=by, action="submission.submitted")
+    try:
+        with transaction.atomic():
+            version.submission = _record_version(version, by=by, received=received, allowed=allowed)
+    except IntegrityError:
+        _discard_file(version.file.name or "")
+        # Another request with the same key recorded its version first (a double-click, a
+        # retry while the first was still running): that one is the answer to both.
+        replayed = _replayed(submission=submission, kind=kind, by=by, key=key, content=content)
+        if replayed is None:
+            raise
+        return replayed
+    except BaseException:
+        _discard_file(version.file.name or "")
+        raise
     log.info(
         "user %s uploaded %s %s for #%s (%s)",
         getattr(by, "pk", None),
@@ -406,41 +478,114 @@ def _store_version(
         submission.number,
         "accepted" if accepted else "rejected",
     )
+    return version
+
+
+def _record_version(version: SubmissionFile, *, by: Any, received: datetime, allowed: Allowed) -> Submission:
+    submission = Submission.objects.select_for_update().select_related("edition").get(pk=version.submission_id)
+    require(allowed(by, submission, received))
+    version.submission = submission
+    version.save()
+    kind, accepted = version.kind, version.is_accepted
+    action = f"{kind}.{'passed_checks' if accepted else 'failed_checks'}"
+    record_paper_action(
+        submission, actor=by, action=action, changes={"sha256": (None, version.sha256)}, note=version.original_name
+    )
+    if accepted and FileKind(kind).of_the_paper:
+        paper_changed.send(sender=Submission, submission=submission)
+    if accepted and kind == FileKind.PAPER and submission.state == SubmissionState.ABSTRACT:
+        transition(submission, SubmissionState.SUBMITTED, by=by, action="submission.submitted")
     if accepted:
         transaction.on_commit(lambda: tasks.send_upload_receipt.delay(version.pk))
-    return version
+    return submission
+
+
+def checked_upload(
+    *,
+    submission: Submission,
+    kind: FileKind,
+    content: bytes,
+    filename: str,
+    by: Any,
+    allowed: Allowed,
+    check: Callable[[Submission], PdfReport],
+    now: datetime | None = None,
+    idempotency_key: str = "",
+) -> SubmissionFile:
+    """A new version of another kind of the paper's files (the artifact appendix), checked,
+    stored and versioned as the paper is: ``allowed`` is the uploader's policy rule (asked again
+    at the time of receipt), ``check`` runs the file's checks (:func:`run_check`)."""
+    return _upload(
+        submission=submission,
+        kind=kind,
+        content=content,
+        filename=filename,
+        by=by,
+        received=now or timezone.now(),
+        key=idempotency_key,
+        allowed=allowed,
+        check=check,
+    )
 
 
 def paper_limits(edition: Edition) -> Limits:
     return Limits(max_pages=edition.page_limit, max_bytes=edition.max_pdf_bytes)
 
 
-@transaction.atomic
 def paper_upload(
-    *, submission: Submission, content: bytes, filename: str, by: Any, now: datetime | None = None
+    *,
+    submission: Submission,
+    content: bytes,
+    filename: str,
+    by: Any,
+    now: datetime | None = None,
+    idempotency_key: str = "",
 ) -> SubmissionFile:
     """Check and store a paper PDF as a new version. Only an accepted version becomes the
-    current one; a rejected upload leaves the previous version in place."""
-    submission = Submission.objects.select_related("edition").get(pk=submission.pk)
-    require(policy.can_upload_paper(by, submission, now))
-    identities = [AuthorIdentity(a.name, a.email) for a in submission.authors.all()]
-    report = run_check(check_pdf, content, limits=paper_limits(submission.edition), authors=identities)
-    return _store_version(
-        submission=submission, kind=FileKind.PAPER, content=content, filename=filename, report=report, by=by
+    current one; a rejected upload leaves the previous version in place. ``now`` is the time
+    the upload was received (the deadline is compared with it); an ``idempotency_key`` makes a
+    retry return the version the first attempt recorded."""
+
+    def check(paper: Submission) -> PdfReport:
+        identities = [AuthorIdentity(a.name, a.email) for a in paper.authors.all()]
+        return run_check(check_pdf, content, limits=paper_limits(paper.edition), authors=identities)
+
+    return _upload(
+        submission=submission,
+        kind=FileKind.PAPER,
+        content=content,
+        filename=filename,
+        by=by,
+        received=now or timezone.now(),
+        key=idempotency_key,
+        allowed=policy.can_upload_paper,
+        check=check,
     )
 
 
-@transaction.atomic
 def supplementary_upload(
-    *, submission: Submission, content: bytes, filename: str, by: Any, now: datetime | None = None
+    *,
+    submission: Submission,
+    content: bytes,
+    filename: str,
+    by: Any,
+    now: datetime | None = None,
+    idempotency_key: str = "",
 ) -> SubmissionFile:
-    submission = Submission.objects.select_related("edition").get(pk=submission.pk)
-    require(policy.can_upload_supplementary(by, submission, now))
-    report = run_check(
-        check_supplementary, content, filename=filename, limits=SupplementaryLimits(max_bytes=SUPPLEMENTARY_MAX_BYTES)
-    )
-    return _store_version(
-        submission=submission, kind=FileKind.SUPPLEMENTARY, content=content, filename=filename, report=report, by=by
+    def check(_: Submission) -> PdfReport:
+        limits = SupplementaryLimits(max_bytes=SUPPLEMENTARY_MAX_BYTES)
+        return run_check(check_supplementary, content, filename=filename, limits=limits)
+
+    return _upload(
+        submission=submission,
+        kind=FileKind.SUPPLEMENTARY,
+        content=content,
+        filename=filename,
+        by=by,
+        received=now or timezone.now(),
+        key=idempotency_key,
+        allowed=policy.can_upload_supplementary,
+        check=check,
     )
 
 

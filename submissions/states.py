@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from actionlog.services import record_paper_action
+from conferences.access import access_of
 from conferences.models import ReleaseKind
 from conferences.selectors import shows_released
 from submissions.models import Submission, SubmissionState
@@ -29,8 +30,10 @@ TRANSITIONS: dict[SubmissionState, frozenset[SubmissionState]] = {
     S.SUBMITTED: frozenset({S.WITHDRAWN, S.DESK_REJECTED, S.ACCEPTED, S.REJECTED}),
     S.WITHDRAWN: frozenset({S.ABSTRACT, S.SUBMITTED}),  # restored: with or without a PDF
     S.DESK_REJECTED: frozenset(),
-    S.ACCEPTED: frozenset({S.REJECTED, S.SUBMITTED}),  # a decision changed or taken back
-    S.REJECTED: frozenset({S.ACCEPTED, S.SUBMITTED}),
+    # A decision changed or taken back; or the paper withdrawn while its decision is not released
+    # (refusing would tell its authors a decision exists: ``policy.can_withdraw_submission``).
+    S.ACCEPTED: frozenset({S.REJECTED, S.SUBMITTED, S.WITHDRAWN}),
+    S.REJECTED: frozenset({S.ACCEPTED, S.SUBMITTED, S.WITHDRAWN}),
 }
 
 _WORDS = {
@@ -92,7 +95,6 @@ class Status:
         return f"badge {self.tone}"
 
 
-_UNDER_REVIEW = Status("under_review", "under review", "open")
 
 _SHOWN: dict[SubmissionState, dict[Viewer, Status]] = {
     S.ABSTRACT: {
@@ -125,20 +127,24 @@ def decision_is_shown(submission: Submission, now: datetime | None = None) -> bo
 
 
 def status_for(submission: Submission, viewer: Viewer) -> Status:
-    """The status ``viewer`` is shown: a decision is "under review" for the authors and the
-    PC until it is released; the chairs see it, marked as not released."""
+    """The status ``viewer`` is shown: a decided paper is shown as submitted to the authors and
+    the PC until its decision is released; the chairs see it, marked as not released."""
     state = SubmissionState(submission.state)
     if state in _SHOWN:
         return _SHOWN[state][viewer]
     shown = _SAME_FOR_ALL[state]
     if state in (S.ACCEPTED, S.REJECTED) and not decision_is_shown(submission):
         if viewer is not Viewer.CHAIR:
-            return _UNDER_REVIEW
+            # Exactly as before the decision: any other word would tell that one was made.
+            return _SHOWN[S.SUBMITTED][viewer]
         return Status(shown.code, f"{shown.label} (not released)", "upcoming")
     return shown
 
 
 def viewer_of(user: Any, submission: Submission) -> Viewer:
-    """Whose view of the status a page for ``user`` shows: the authors', else the chairs' (the
-    only others who see a paper's own pages)."""
-    return Viewer.AUTHOR if is_author(user, submission) else Viewer.CHAIR
+    """Whose view of the status a page for ``user`` shows: the authors', the chairs' for a
+    chair handling the paper, else the PC's (a chair conflicted with the paper sees no more of
+    its decision than the PC does)."""
+    if is_author(user, submission):
+        return Viewer.AUTHOR
+    return Viewer.CHAIR if access_of(user, submission.edition).manages(submission) else Viewer.PC

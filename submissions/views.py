@@ -4,6 +4,7 @@ service and render; files are served only through :func:`file_download`."""
 from __future__ import annotations
 
 import csv
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -37,9 +38,11 @@ from submissions.serving import file_response
 from submissions.states import Viewer, status_for, viewer_of
 
 
-def _submission(user: Any, edition: Edition, number: int) -> Submission:
-    """The paper of the URL, or the 404 of a missing one for anyone who may not see it."""
-    submission = get_object_or_404(selectors.with_details(edition.submissions.all()), number=number)
+def _submission(user: Any, edition: Edition, number: int, *, details: bool = True) -> Submission:
+    """The paper of the URL, or the 404 of a missing one for anyone who may not see it; with
+    its authors and files prefetched unless ``details`` is off (a POST that needs neither)."""
+    papers = edition.submissions.all()
+    submission = get_object_or_404(selectors.with_details(papers) if details else papers, number=number)
     visible_or_404(policy.can_view_submission(user, submission))
     return submission
 
@@ -148,8 +151,10 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
             "supplementary": selectors.current_supplementary(submission),
             "latest_paper": selectors.latest_version(submission, FileKind.PAPER),
             "latest_supplementary": selectors.latest_version(submission, FileKind.SUPPLEMENTARY),
-            "files": submission.files.order_by("-uploaded_at"),
+            "files": submission.files.exclude(kind=FileKind.ARTIFACT_APPENDIX).order_by("-uploaded_at"),
             "conflicts": submission.conflicts.select_related("user"),
+            # As on the conflicts page: its authors and the chairs handling it, never a chair conflicted with it.
+            "shows_conflicts": selectors.is_author(user, submission) or policy.can_manage_submission(user, submission),
             "disputes": submission.author_disputes.all(),
             "disputed": selectors.disputed_emails(submission),
             "not_mailed": selectors.authors_not_mailed(submission),
@@ -164,6 +169,8 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
             "can_conflicts": policy.can_declare_author_conflicts(user, submission),
             "can_extend": policy.can_grant_extension(user, submission),
             "upload_form": UploadForm(),
+            "paper_upload_key": uuid.uuid4().hex,
+            "supplementary_upload_key": uuid.uuid4().hex,
             "extension_form": ExtensionForm(),
             "extensions": submission.extensions.all(),
             "now": timezone.now(),
@@ -173,11 +180,15 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
 
 @edition_action
 def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int, kind: str) -> HttpResponse:
-    if kind not in FileKind.values:
+    received = timezone.now()  # the whole request is in: the deadline is compared with this
+    if kind not in FileKind.values or not FileKind(kind).of_the_paper:
         raise Http404("No such kind of file.")
-    submission = _submission(request.user, edition, number)
+    submission = _submission(request.user, edition, number, details=False)  # the service fetches again
     is_paper = kind == FileKind.PAPER
-    require((policy.can_upload_paper if is_paper else policy.can_upload_supplementary)(request.user, submission))
+    key = request.POST.get("idempotency_key", "")
+    allowed = policy.can_upload_paper if is_paper else policy.can_upload_supplementary
+    if selectors.version_for_key(submission, request.user, key) is None:  # a retry is answered even after it
+        require(allowed(request.user, submission, received))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a file to upload.")
@@ -187,7 +198,14 @@ def file_upload(request: AuthenticatedHttpRequest, edition: Edition, number: int
     content = services.read_upload(upload, max_bytes=limit)
     store = services.paper_upload if is_paper else services.supplementary_upload
     try:
-        version = store(submission=submission, content=content, filename=upload.name, by=request.user)
+        version = store(
+            submission=submission,
+            content=content,
+            filename=upload.name,
+            by=request.user,
+            now=received,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
     except ValidationError as error:
         messages.error(request, _errors(error) + " The stored version is unchanged.")
         return redirect(submission)
@@ -356,11 +374,20 @@ def submission_list(request: AuthenticatedHttpRequest, edition: Edition) -> Http
     if filters.is_bound and not filters.is_valid():  # refused before any search runs
         context = {"submissions": Submission.objects.none(), "filters": filters}
         return render(request, "submissions/list.html", context, status=400)
-    options: dict[str, Any] = filters.cleaned_data if filters.is_bound else {}
-    submissions = selectors.filtered_submissions(edition, **{k: v for k, v in options.items() if v})
+    options: dict[str, Any] = dict(filters.cleaned_data) if filters.is_bound else {}
+    status = options.pop("status", "")
+    found = selectors.filtered_submissions(edition, **{k: v for k, v in options.items() if v})
+    # Each paper with the status this chair is shown (a chair conflicted with a paper sees its
+    # pending decision no more than the PC does), and the status filter matches that one.
+    submissions = [s for s in found if _shown_status(request.user, s, status)]
     if request.GET.get("format") == "csv":
         return _csv_export(request, edition, submissions)
     return render(request, "submissions/list.html", {"submissions": submissions, "filters": filters})
+
+
+def _shown_status(user: Any, submission: Submission, wanted: str) -> bool:
+    submission.viewer = viewer_of(user, submission).value  # type: ignore[attr-defined]
+    return not wanted or status_for(submission, Viewer(submission.viewer)).code == wanted  # type: ignore[attr-defined]
 
 
 CSV_COLUMNS = [
@@ -388,7 +415,7 @@ def _csv_export(request: HttpRequest, edition: Edition, submissions: Any) -> Htt
     for s in submissions:
         paper = selectors.current_paper(s)
         authors = list(s.authors.all()) if policy.can_see_authors(request.user, s) else []
-        status = status_for(s, Viewer.CHAIR).code
+        status = status_for(s, viewer_of(request.user, s)).code
         writer.writerow(
             [
                 s.number,

@@ -12,6 +12,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from bidding.models import Affinity
 from conferences.models import Area, Deadline, Edition, Phase
@@ -24,6 +26,20 @@ from tests.factories.conferences import EditionFactory
 from tests.factories.submissions import AuthorFactory, SubmissionFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Hypothesis (tests/fuzz/test_hypothesis_*.py): the same examples on every run, so a CI failure
+# reproduces; no example database, no per-example deadline (the machine is shared). Each test
+# sets its own max_examples; HYPOTHESIS_PROFILE=explore draws new random examples on each run.
+hypothesis_settings.register_profile(
+    "mlsys",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile("explore", parent=hypothesis_settings.get_profile("mlsys"), derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mlsys"))
 
 
 def require_service(available: bool, what: str) -> None:

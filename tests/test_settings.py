@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -104,14 +105,113 @@ def test_mistyped_boolean_is_not_read_as_true() -> None:
     assert values["DEBUG"] is False
 
 
+PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "conf.example.org", "SITE_URL": "https://conf.example.org"}
+
+
 def test_deploy_checks_pass_in_production_configuration() -> None:
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DEBUG="false",
+        **PRODUCTION,
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="conf.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "warnings"),
+    [
+        (
+            {
+                "SITE_URL": "http://conf.example.org",  # mail would link to plain HTTP
+                "ALLOWED_HOSTS": "*",
+                "SESSION_COOKIE_SECURE": "false",
+                "SECURE_HSTS_SECONDS": "0",
+                "SECURE_SSL_REDIRECT": "false",
+            },
+            ["mlsys.W001", "mlsys.W002", "security.W012", "security.W004", "security.W008"],
+        ),
+        ({"SITE_URL": "https://elsewhere.example.org"}, ["mlsys.W003"]),
+    ],
+)
+def test_deploy_checks_fail_on_unsafe_production_settings(change: dict[str, str], warnings: list[str]) -> None:
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **{**PRODUCTION, **change},
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    assert result.returncode != 0
+    found = set(re.findall(r"\((\w+\.W\d+)\)", result.stdout + result.stderr))
+    assert found == set(warnings)
+
+
+PRINT_SECURITY = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({name: getattr(settings, name) for name in (
+    "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER",
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL",
+)}))
+"""
+
+
+def security_settings(**env: str) -> dict[str, object]:
+    result = run(["-c", PRINT_SECURITY], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_is_https_only_and_a_local_run_stays_on_plain_http() -> None:
+    production = security_settings(**PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50))
+    assert production == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "https",
+    }
+    # scripts/serve: http://127.0.0.1:8000 with cookies that work over plain HTTP, no HSTS, and
+    # no X-Forwarded-Proto believed (nothing is in front of it).
+    local = security_settings()
+    assert local == {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "http",
+    }
+
+
+def test_production_reached_directly_redirects_to_https_but_not_its_health_check() -> None:
+    """Without a proxy in front (BEHIND_TLS_PROXY=false) a forged X-Forwarded-Proto is not
+    believed; the health check answers over plain HTTP (the container's probe), the rest redirects."""
+    probe = """
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST="conf.example.org")
+print(settings.SECURE_PROXY_SSL_HEADER, client.get("/health/").status_code,
+      client.get("/accounts/login/").status_code,
+      client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code)
+"""
+    result = run(
+        ["-c", probe],
+        **PRODUCTION,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="sqlite:///:memory:",
+        BEHIND_TLS_PROXY="false",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["None", "200", "301", "301"]
 
 
 @pytest.mark.django_db

@@ -187,7 +187,7 @@ def test_authors_see_the_decision_at_the_scheduled_second_without_the_job(
     assert not decision_is_shown(paper, at - timedelta(microseconds=1))
     assert decision_is_shown(paper, at)
     assert not is_released(edition, ReleaseKind.DECISIONS)
-    assert status_for(paper, Viewer.AUTHOR).code == "under_review"
+    assert status_for(paper, Viewer.AUTHOR).code == "submitted"
 
     client.force_login(author)
     url = reverse("submissions:detail", kwargs={"edition_slug": edition.slug, "number": 1})

@@ -67,7 +67,7 @@ def test_pending_decisions_are_invisible_until_released(
     author_client, reviewer = client_for(author), client_for(pc_systems)
     for page in author_views(author_client, edition) + reviewer_views(reviewer, edition):
         assert not any(word in page for word in DECISION_WORDS), page[:300]
-    assert "under review" in author_views(author_client, edition)[0]
+    assert "PDF submitted" in author_views(author_client, edition)[0]
     for client in (author_client, reviewer):
         assert client.get(f"/api/editions/{edition.slug}/decisions/").status_code == 403
         assert client.get(f"/api/editions/{edition.slug}/decisions/papers/1/").status_code == 403

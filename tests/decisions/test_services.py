@@ -52,8 +52,8 @@ def test_a_decision_moves_the_state_and_stays_pending(edition: Edition, chair: A
     assert paper.state == SubmissionState.ACCEPTED
     assert decision.is_pending
     assert paper.decision_released_at is None
-    assert status_for(paper, Viewer.AUTHOR).code == "under_review"
-    assert status_for(paper, Viewer.PC).code == "under_review"
+    assert status_for(paper, Viewer.AUTHOR).code == "submitted"  # as before the decision
+    assert status_for(paper, Viewer.PC).code == "submitted"
     assert "not released" in status_for(paper, Viewer.CHAIR).label
 
     decision_set(by=chair, submission=paper, category=category(edition, "Reject"))

@@ -1,6 +1,6 @@
 """A chair in Chromium filters the decision dashboard with the search box, selects papers with
 the keyboard (j/k/x, a static script under the strict CSP) and a click, and records a decision
-for them in bulk; the author sees "under review" until the chairs release decisions, then the
+for them in bulk; the author sees "PDF submitted" until the chairs release decisions, then the
 decision."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_a_chair_decides_in_bulk_and_the_author_sees_it_after_release(
     author_page = author_context.new_page()
     sign_in(author_page, live_server.url, author.email)
     author_page.goto(f"{live_server.url}/{edition.slug}/submissions/1/")
-    expect(author_page.locator("main")).to_contain_text("under review")
+    expect(author_page.locator("main")).to_contain_text("PDF submitted")
     expect(author_page.locator("main")).not_to_contain_text("accepted")
 
     release_now(by=chair, edition=edition, kind=ReleaseKind.DECISIONS)

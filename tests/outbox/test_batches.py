@@ -52,6 +52,7 @@ def test_held_mail_is_not_sent_until_the_batch_is_released(
             "bidding/mail/few_bids",
             {"edition": edition, "member": {"user": chair, "total": 1, "wanted": 9}, "moment": "soon", "url": "u"},
             to_email="pc@example.org",
+            about=None,
             batch=batch,
         )
     assert callbacks == []

@@ -12,110 +12,21 @@ it, so the limit is stated rather than hidden).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from mlsys_conf.celery import app as celery_app
 from outbox.models import Mail, MailStatus
 from outbox.sending import STALE_CLAIM, mails_to_retry
 from outbox.services import mail_batch_create, mail_batch_release, mail_queue
-from outbox.tasks import send_mail
-from tests.conftest import require_service
-from tests.outbox.test_broker import REDIS_URL, database_url_of_test_db, redis_answers, wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.faults.workers import Workers
+from tests.outbox.test_broker import wait_until
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
-
-
-class Workers:
-    """Celery workers started for one test, all on one fresh queue; each records its deliveries
-    in its own folder."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.queue = f"test-once-{uuid.uuid4().hex[:8]}"
-        self.processes: list[subprocess.Popen[str]] = []
-        self.folders: list[Path] = []
-        self.logs: list[Path] = []
-
-    def start(self, crash: str = "") -> int:
-        index = len(self.processes)
-        folder = self.tmp_path / f"delivered-{index}"
-        log_path = self.tmp_path / f"worker-{index}.log"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url_of_test_db(),
-            "REDIS_URL": REDIS_URL,
-            "EMAIL_BACKEND": "tests.outbox.recording_backend.EmailBackend",
-            "MAIL_RECORD_DIR": str(folder),
-            "MAIL_CRASH": crash,
-            "MAIL_RATE_PER_MINUTE": "0",
-            "DEBUG": "true",
-        }
-        command = [sys.executable, "-m", "celery", "-A", "mlsys_conf", "worker", "--pool=solo", "-Q", self.queue]
-        command += ["-n", f"once{index}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle"]
-        command += ["--without-heartbeat", "--loglevel=INFO"]
-        with log_path.open("w") as log:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        self.processes.append(process)
-        self.folders.append(folder)
-        self.logs.append(log_path)
-        assert wait_until(lambda: " ready." in log_path.read_text(), 60), f"worker {index} did not start"
-        return index
-
-    def send(self, *mail_ids: int) -> None:
-        with celery_app.connection_for_write(REDIS_URL) as conn:
-            for mail_id in mail_ids:
-                send_mail.apply_async(args=[mail_id], queue=self.queue, connection=conn)
-
-    def deliveries(self) -> Counter[str]:
-        """How often each Message-ID was delivered, all workers together."""
-        found: Counter[str] = Counter()
-        for folder in self.folders:
-            for record in folder.glob("*.eml"):
-                found[record.read_text().split("\n", 1)[0]] += 1
-        return found
-
-    def stuck(self, index: int) -> bool:
-        return any(self.folders[index].glob("stuck-*"))
-
-    def kill(self, index: int) -> None:
-        self.processes[index].kill()  # SIGKILL: no clean-up, no acknowledgement
-        self.processes[index].wait()
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-@pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Workers]:
-    require_service(connection.vendor == "postgresql", "PostgreSQL as the test database (DATABASE_URL)")
-    require_service(redis_answers(REDIS_URL), f"Redis at {REDIS_URL}")
-    celery_app.conf.task_always_eager = False  # the autouse fixture puts it back
-    started = Workers(tmp_path)
-    yield started
-    started.stop()
 
 
 @pytest.fixture
@@ -156,7 +67,7 @@ def test_two_workers_racing_over_a_released_batch_deliver_each_mail_once(
     assert wait_until(lambda: Mail.objects.filter(batch=batch, status=MailStatus.SENT).count() == 40, 90)
     assert wait_until(lambda: all(" succeeded " in p.read_text() for p in workers.logs), 30)
     time.sleep(1.0)  # the duplicates still in flight finish too
-    delivered = workers.deliveries()
+    delivered = workers.message_counts()
     ids = message_ids(mails)
     assert sorted(delivered.values()) == [1] * 40, "a mail was delivered twice, or not at all"
     assert set(delivered) == set(ids.values())
@@ -167,7 +78,7 @@ def test_a_worker_killed_before_the_server_accepted_the_mail_is_retried_and_send
     workers: Workers, chair_and_edition: tuple[Any, Any]
 ) -> None:
     _chair, edition = chair_and_edition
-    dying = workers.start(crash="before")
+    dying = workers.start(MAIL_CRASH="before")
     mail = mail_queue(to_email="author@example.org", subject="Decision", body="Accepted.", edition=edition)
     workers.send(mail.pk)
     assert wait_until(lambda: workers.stuck(dying), 60), "the worker never reached the send"
@@ -178,7 +89,7 @@ def test_a_worker_killed_before_the_server_accepted_the_mail_is_retried_and_send
     healthy = workers.start()
     workers.send(mail.pk)  # a duplicate of the task finds the row claimed and sends nothing
     assert wait_until(lambda: " succeeded " in workers.logs[healthy].read_text(), 30)
-    assert workers.deliveries() == Counter()
+    assert workers.message_counts() == Counter()
     assert mails_to_retry() == []  # the claim is not stale yet: nothing is retried early
 
     Mail.objects.filter(pk=mail.pk).update(claimed_at=timezone.now() - STALE_CLAIM - timedelta(seconds=1))
@@ -189,7 +100,7 @@ def test_a_worker_killed_before_the_server_accepted_the_mail_is_retried_and_send
     workers.send(*retried, *retried)
     assert wait_until(lambda: Mail.objects.get(pk=mail.pk).status == MailStatus.SENT, 60)
     time.sleep(1.0)
-    assert list(workers.deliveries().values()) == [1]
+    assert list(workers.message_counts().values()) == [1]
     mail.refresh_from_db()
     assert mail.attempts == 1
 
@@ -201,7 +112,7 @@ def test_a_worker_killed_after_the_server_accepted_the_mail_resends_it_with_the_
     a death means a second delivery once the claim goes stale. Receivers can tell it is the same
     message: the Message-ID is the row's, on every attempt."""
     _chair, edition = chair_and_edition
-    dying = workers.start(crash="after")
+    dying = workers.start(MAIL_CRASH="after")
     mail = mail_queue(to_email="author@example.org", subject="Decision", body="Accepted.", edition=edition)
     workers.send(mail.pk)
     assert wait_until(lambda: workers.stuck(dying), 60)
@@ -214,6 +125,6 @@ def test_a_worker_killed_after_the_server_accepted_the_mail_resends_it_with_the_
     workers.start()
     workers.send(*mails_to_retry())
     assert wait_until(lambda: Mail.objects.get(pk=mail.pk).status == MailStatus.SENT, 60)
-    delivered = workers.deliveries()
+    delivered = workers.message_counts()
     assert list(delivered.values()) == [2]
     assert list(delivered) == [message_ids([mail])[mail.pk]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from conferences.models import Deadline, Phase
 from conferences.roles import RoleKind
 from outbox.models import Mail, MailStatus
-from outbox.sending import MAX_ATTEMPTS, STALE_CLAIM, mail_send, mails_to_retry
+from outbox.sending import MAX_ATTEMPTS, MAYBE_SENT, STALE_CLAIM, mail_send, mails_to_retry
 from outbox.services import mail_queue, mail_queue_template
 from outbox.tasks import retry_unsent_mail
 from site_pages.notifications import announce_closed_phases
@@ -180,6 +180,7 @@ def test_mails_to_retry_requeues_stale_claims() -> None:
 
     assert sorted(ids) == sorted([stale.pk, waiting.pk])
     assert Mail.objects.get(pk=stale.pk).status == MailStatus.QUEUED
+    assert Mail.objects.get(pk=stale.pk).last_error == MAYBE_SENT  # the chairs see it may arrive twice
     assert Mail.objects.get(pk=fresh.pk).status == MailStatus.SENDING
     assert Mail.objects.get(pk=sent.pk).status == MailStatus.SENT
 
@@ -273,6 +274,7 @@ def test_mail_queue_template_renders_subject_on_one_line(closed_edition: Any) ->
         "conferences/mail/phase_closed",
         {"edition": closed_edition, "deadline": deadline, "closed_at": "then", "site_url": "https://x.example"},
         to_email="chair1@example.org",
+        about=None,
     )
     assert mail.subject == "[MLSys 2031] Paper submission has closed"
     assert "\n" not in mail.subject

@@ -42,17 +42,17 @@ def test_the_editions_own_wording_is_used_for_that_edition_only(edition: Any, ch
         body="{% load tz %}You bid on {{ member.total }}; we hope for {{ member.wanted }}. <b>Thanks</b>",
         by=chair,
     )
-    mine = mail_queue_template(KEY, few_bids(edition), to_email="a@example.org", edition=edition)
+    mine = mail_queue_template(KEY, few_bids(edition), to_email="a@example.org", about=None, edition=edition)
     assert (mine.subject, mine.body) == (
         "[MLSys 2027] Bid, Ada!",
         "You bid on 1; we hope for 9. <b>Thanks</b>",  # plain text: nothing escaped
     )
     other = EditionFactory(slug="other2027", name="Other 2027")
-    theirs = mail_queue_template(KEY, few_bids(other), to_email="b@example.org", edition=other)
+    theirs = mail_queue_template(KEY, few_bids(other), to_email="b@example.org", about=None, edition=other)
     assert theirs.subject == "[Other 2027] Please bid on more papers before bidding closes"
 
     assert mail_template_reset(edition=edition, key=KEY, by=chair) is True
-    again = mail_queue_template(KEY, few_bids(edition), to_email="c@example.org", edition=edition)
+    again = mail_queue_template(KEY, few_bids(edition), to_email="c@example.org", about=None, edition=edition)
     assert again.subject == "[MLSys 2027] Please bid on more papers before bidding closes"
     assert mail_template_reset(edition=edition, key=KEY, by=chair) is False
 
@@ -109,7 +109,7 @@ def test_a_saved_template_that_fails_later_falls_back_to_the_default(edition: An
         edition=edition, key=KEY, subject="{{ member.total|divisibleby:member.wanted }}", body="x", by=chair
     )
     broken = few_bids(edition) | {"member": {"total": 1, "wanted": 0, "user": {}}}  # division by zero
-    mail = mail_queue_template(KEY, broken, to_email="a@example.org", edition=edition)
+    mail = mail_queue_template(KEY, broken, to_email="a@example.org", about=None, edition=edition)
     assert mail.subject == "[MLSys 2027] Please bid on more papers before bidding closes"
 
 

@@ -88,8 +88,8 @@ def test_the_queryset_knows_the_states(edition: Edition) -> None:
         (S.SUBMITTED, False, "PDF submitted", "submitted", "submitted"),
         (S.WITHDRAWN, False, "withdrawn", "withdrawn", "withdrawn"),
         (S.DESK_REJECTED, False, "desk rejected", "desk rejected", "desk rejected"),
-        (S.ACCEPTED, False, "under review", "under review", "accepted (not released)"),
-        (S.REJECTED, False, "under review", "under review", "rejected (not released)"),
+        (S.ACCEPTED, False, "PDF submitted", "submitted", "accepted (not released)"),  # as if undecided
+        (S.REJECTED, False, "PDF submitted", "submitted", "rejected (not released)"),
         (S.ACCEPTED, True, "accepted", "accepted", "accepted"),
         (S.REJECTED, True, "rejected", "rejected", "rejected"),
     ],
@@ -102,16 +102,16 @@ def test_each_viewer_sees_its_status(
     assert shown == {Viewer.AUTHOR: author, Viewer.PC: pc, Viewer.CHAIR: chair}
 
 
-def test_an_unreleased_decision_is_under_review_on_the_authors_pages_and_api(
+def test_an_unreleased_decision_shows_as_submitted_on_the_authors_pages_and_api(
     client: Any, submission: Submission, author: Any, chair: Any
 ) -> None:
     Submission.objects.filter(pk=submission.pk).update(state=S.ACCEPTED)
     client.force_login(author)
     detail = client.get(submission.get_absolute_url()).content.decode()
-    assert '<span class="badge open">under review</span>' in detail
+    assert '<span class="badge open">PDF submitted</span>' in detail
     assert "accepted" not in detail.lower()
     api = client.get(f"/api/editions/{submission.edition.slug}/submissions/1/").json()
-    assert (api["status"], api["status_label"]) == ("under_review", "under review")
+    assert (api["status"], api["status_label"]) == ("submitted", "PDF submitted")
 
     client.force_login(chair)
     assert "accepted (not released)" in client.get(submission.get_absolute_url()).content.decode()
@@ -144,3 +144,20 @@ def test_the_migration_gives_existing_rows_their_state(edition: Edition, author:
     migration._states(global_apps, None)
     states = dict(Submission.objects.values_list("number", "state"))
     assert states == {1: S.WITHDRAWN, 2: S.SUBMITTED, 3: S.ABSTRACT}
+
+
+def test_a_paper_is_withdrawn_while_its_decision_is_pending_but_not_once_released(
+    submission: Submission, author: Any
+) -> None:
+    """Refusing the withdrawal of a paper with a pending decision would tell its authors that a
+    decision exists (tests/security/test_differential.py); once released, only the chairs act."""
+    from submissions.policy import can_withdraw_submission
+
+    Submission.objects.filter(pk=submission.pk).update(state=S.REJECTED)
+    assert can_withdraw_submission(author, Submission.objects.get(pk=submission.pk))
+    Submission.objects.filter(pk=submission.pk).update(decision_released_at=timezone.now())
+    verdict = can_withdraw_submission(author, Submission.objects.get(pk=submission.pk))
+    assert not verdict
+    assert verdict.reason == "The decision on this submission is out; ask the chairs."
+    Submission.objects.filter(pk=submission.pk).update(decision_released_at=None)
+    assert submission_withdraw(submission=submission, by=author).state == S.WITHDRAWN

@@ -48,6 +48,9 @@ def die(*args: Any, **kwargs: Any) -> NoReturn:
 def tight_limits(settings: Any) -> None:
     settings.UPLOAD_CHECK_TIMEOUT_SECONDS = 1
     settings.UPLOAD_CHECK_MEMORY_MB = 64
+    # The misbehaviour is patched into this process, so the child must be forked from it: the
+    # fork server's children (test_sandbox_forkserver.py) would run the real checks.
+    settings.UPLOAD_CHECK_FORKSERVER = False
 
 
 def upload_paper(client: Any, content: bytes) -> Any:

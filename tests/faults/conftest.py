@@ -1,0 +1,3 @@
+from tests.faults.workers import workers
+
+__all__ = ["workers"]

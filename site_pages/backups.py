@@ -101,6 +101,8 @@ EDITION_FILTERS: dict[str, str] = {
     "decisions.PaperTag": "submission__edition",
     "decisions.DiscussionPosition": "submission__edition",
     "decisions.Meeting": "edition",
+    "artifacts.Artifact": "submission__edition",
+    "artifacts.EvaluatorHardware": "edition",
     # The action log's rows of the edition (rows without an edition belong to no edition).
     "actionlog.Action": "edition",
 }

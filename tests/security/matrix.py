@@ -141,6 +141,11 @@ EXTERNAL_REQUEST = {"request_id": "external_request.pk"}
 EXTERNAL_REQUEST_PK = {"pk": "external_request.pk"}
 EXTERNAL_LINK = {"token": "approved_external.token"}
 BAD_EXTERNAL = {"name": "", "email": "not-an-address"}
+# Artifacts: P's artifact is seen by its authors and the AE chair; P is not accepted, so its
+# authors are refused any change with the reason.
+AE_CHAIR = frozenset({"ae_chair"})
+SEES_ARTIFACT = AUTHORS | AE_CHAIR
+P_AUTHORS_REFUSED = {"author": FORBIDDEN, "coauthor": FORBIDDEN}
 # A tag on P, as the decisions API names it (a tag P need not carry: removing it is a no-op).
 DECISION_TAG = {"name": "decision_tag_name"}
 
@@ -459,6 +464,22 @@ MATRIX: dict[str, Entry] = {
     "api:review-round-detail": api(REVIEW_ROUND, PATCH=chairs_only(API_INVALID, body={"name": ""})),
     # --- Decisions: the chairs' dashboard, its bulk form and exports, and its API -------------
     # A conflicted chair gets every route but no row of P, and P's own routes answer them 404.
+    # Artifact evaluation: P has an artifact (see world.py) but is not accepted, so its authors
+    # see it and may not change it; AE roles only (a PC chair gets nothing), no AE member here.
+    "artifacts:author": page(GET=paper_p(AUTHORS, SHOWN), POST=paper_p(NOBODY, FORM_DONE, **P_AUTHORS_REFUSED)),
+    "artifacts:appendix_upload": page(POST=paper_p(NOBODY, REDIRECTED, **P_AUTHORS_REFUSED)),
+    "artifacts:list": page(GET=check(AE_CHAIR, SHOWN)),
+    "artifacts:hardware": page(GET=check(NOBODY, SHOWN), POST=check(NOBODY, FORM_DONE, body={"gpu_count": "x"})),
+    "artifacts:detail": page(GET=paper_p(SEES_ARTIFACT, SHOWN)),
+    "artifacts:appendix": page(GET=paper_p(NOBODY, SHOWN)),  # P's artifact has no appendix: a 404 for all
+    "api:artifact-list": api(GET=check(SIGNED_IN, SHOWN), POST=check(SIGNED_IN, API_INVALID, body={})),
+    "api:artifact-detail": api(
+        GET=paper_p(SEES_ARTIFACT, SHOWN),
+        PUT=paper_p(NOBODY, API_DONE, body={}, ae_chair=FORBIDDEN, **P_AUTHORS_REFUSED),
+    ),
+    "api:artifact-appendix": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
+    "api:artifact-hardware": api(GET=check(NOBODY, SHOWN), PUT=check(NOBODY, API_DONE, body={})),
+    "api:artifact-committee-hardware": api(GET=check(AE_CHAIR, SHOWN)),
     "decisions:dashboard": page(GET=chairs_only()),
     "decisions:bulk": page(POST=chairs_only(REDIRECTED, body={"papers": ["1"], "category": "x"})),  # a message
     "decisions:export_csv": page(GET=chairs_only()),

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.services import api_token_create
+from artifacts.models import Artifact
 from assignments.models import Assignment, AssignmentRun, AssignmentSource
 from bidding.models import Affinity, Bid
 from committees.models import Invitation
@@ -280,6 +281,14 @@ def build_world() -> World:
         until=timezone.now() + timedelta(days=30),
         submission=paper,
         granted_by=users["chair"],
+    )
+    # P's artifact, stored as is (P is not accepted: its authors see it but may not change it).
+    Artifact.objects.create(
+        submission=paper,
+        abstract="Kernels and scripts.",
+        repository_url="https://example.org/kernels",
+        badges=["available"],
+        access_instructions="Matrix access instructions.",
     )
     return World(
         edition,

@@ -24,7 +24,7 @@ from actionlog.services import record_action, recording_in_bulk
 from assignments import tasks
 from assignments.instance import EditionInstance, edition_instance
 from assignments.models import Assignment, AssignmentKind, AssignmentRun, AssignmentSource, RunStatus
-from assignments.policy import can_assign_paper, can_manage_assignments
+from assignments.policy import can_assign_kind, can_assign_paper, can_manage_assignments
 from assignments.selectors import assignment_warnings
 from assignments.solver import AssignmentResult, Infeasible, solve
 from assignments.solver.fairness import FAIR_CANDIDATES, FAIR_MAX_ARCS
@@ -341,6 +341,7 @@ def assignment_add(
     """Assign by hand. Conflicts are refused; a broken Systems/ML balance or an overloaded
     member is a warning."""
     require(can_assign_paper(by, submission))
+    require(can_assign_kind(by, kind))
     assignment = _create(submission=submission, user=user, kind=AssignmentKind(kind), by=by)
     _record("added", assignment, by, kind=(None, assignment.kind), user=(None, user.pk))
     log.info("user %s assigned user %s to #%s (%s)", by.pk, user.pk, submission.number, kind)
@@ -364,6 +365,7 @@ def assignment_add_committed(*, submission: Submission, user: User, kind: Assign
 def assignment_remove(*, assignment: Assignment, by: User) -> Change:
     edition, submission, user = assignment.submission.edition, assignment.submission, assignment.user
     require(can_assign_paper(by, submission))
+    require(can_assign_kind(by, assignment.kind))
     _record("removed", assignment, by, user=(user.pk, None), is_committed=(assignment.is_committed, None))
     assignment.delete()
     log.info("user %s removed user %s from #%s", by.pk, user.pk, submission.number)
@@ -376,6 +378,7 @@ def assignment_swap(*, first: Assignment, second: Assignment, by: User) -> Chang
     a_sub, a_user, b_sub, b_user = first.submission, first.user, second.submission, second.user
     require(can_assign_paper(by, a_sub))
     require(can_assign_paper(by, b_sub))
+    require(can_assign_kind(by, first.kind))
     if first.submission_id == second.submission_id:
         raise ValidationError("Both assignments are on the same paper; nothing to swap.")
     if first.kind != second.kind:
@@ -401,6 +404,7 @@ def assignment_replace(*, assignment: Assignment, user: User, by: User) -> Chang
     not on the committee, or already assigned to it."""
     submission, before = assignment.submission, assignment.user
     require(can_assign_paper(by, submission))
+    require(can_assign_kind(by, assignment.kind))
     kind = AssignmentKind(assignment.kind)
     if user.pk == before.pk:
         raise ValidationError(f"{user.display_name} already {kind.verb} #{submission.number}; choose someone else.")
@@ -433,6 +437,7 @@ def assignments_commit(
     abstract registration is open, papers are still coming: the commit needs the chair's reason,
     which is logged."""
     require(can_manage_assignments(by, edition))
+    require(can_assign_kind(by, kind))
     if phase_is_open(edition, Phase.ABSTRACT_REGISTRATION):
         if not override_reason.strip():
             raise ValidationError(

@@ -17,6 +17,7 @@ from assignments.selectors import assignment_preview, papers_to_review
 from conferences.access import access_for
 from conferences.models import Area
 from conferences.roles import RoleKind
+from mlsys_conf.policy import PolicyDenied
 from outbox.models import Mail
 from submissions.models import Submission
 from tests.factories.committees import RoleFactory
@@ -56,12 +57,23 @@ def test_each_kind_has_its_assignees(
 ) -> None:
     with pytest.raises(ValidationError, match="is not a PC member of"):
         services.assignment_add(submission=papers[0], user=area_chair, by=chair)
-    with pytest.raises(ValidationError, match="is not an artifact evaluation committee member of"):
-        services.assignment_add(submission=papers[0], user=pc[Area.ML][0], by=chair, kind=AssignmentKind.ARTIFACT)
     with pytest.raises(ValidationError, match="is not an area chair or PC member of"):
         services.assignment_add(submission=papers[0], user=ae_member, by=chair, kind=META)
-    services.assignment_add(submission=papers[0], user=ae_member, by=chair, kind=AssignmentKind.ARTIFACT)
     services.assignment_add(submission=papers[0], user=pc[Area.ML][0], by=chair, kind=META)
+
+
+def test_artifact_evaluators_are_the_ae_chairs_to_assign_not_the_pc_chairs(
+    edition: Any, papers: list[Submission], chair: Any, ae_member: Any
+) -> None:
+    artifact = AssignmentKind.ARTIFACT
+    with pytest.raises(PolicyDenied, match="assigned by the AE chairs"):
+        services.assignment_add(submission=papers[0], user=ae_member, by=chair, kind=artifact)
+    with pytest.raises(PolicyDenied, match="assigned by the AE chairs"):
+        services.assignments_commit(edition=edition, by=chair, kind=artifact)
+    draft = Assignment.objects.create(submission=papers[0], user=ae_member, kind=artifact)
+    with pytest.raises(PolicyDenied, match="assigned by the AE chairs"):
+        services.assignment_remove(assignment=draft, by=chair)
+    assert Assignment.objects.filter(pk=draft.pk).exists()
 
 
 def test_the_solver_and_the_preview_count_reviews_only(

@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from accounts.typing import acting_user
 from artifacts import policy, selectors, services
+from artifacts.assignment_api import urlpatterns as assignment_urls
+from artifacts.evaluation_api import urlpatterns as evaluation_urls
 from artifacts.models import Artifact, Badge, EvaluatorHardware
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import id_field, policy_permission
@@ -227,4 +229,6 @@ urlpatterns = [
     path(f"{PREFIX}committee-hardware/", CommitteeHardwareView.as_view(), name="artifact-committee-hardware"),
     path(f"{PREFIX}<int:number>/", ArtifactDetailView.as_view(), name="artifact-detail"),
     path(f"{PREFIX}<int:number>/appendix/", AppendixUploadView.as_view(), name="artifact-appendix"),
+    *assignment_urls,  # AE bidding and evaluator assignment
+    *evaluation_urls,  # the AE stage, the anonymous thread, the evaluations
 ]

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 
+from bidding.models import BidLevel
 from conferences.models import Edition
 from submissions.models import Submission
 
@@ -108,3 +109,149 @@ class EvaluatorHardware(models.Model):
 
     def __str__(self) -> str:
         return f"Hardware of {self.user} in {self.edition}"
+
+
+def validate_awarded(value: object) -> None:
+    """Badges awarded: a list of distinct badge values in ACM's order (may be empty: none);
+    Reusable comes with Functional."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("Badges are a list of names.")
+    if value and normalized_badges(value) != value:
+        raise ValidationError("Badges must be distinct, in ACM's order, and Reusable comes with Functional.")
+
+
+class BadgeDecision(models.Model):
+    """The AE chairs' decision on one artifact: the badges awarded (among those requested; none
+    is a decision too) and a note to the authors. Nobody but the AE chairs sees it until it is
+    released (``released_at``); once released it is final."""
+
+    artifact = models.OneToOneField(Artifact, on_delete=models.CASCADE, related_name="badge_decision")
+    badges = models.JSONField(default=list, blank=True, validators=[validate_awarded])
+    note = models.TextField(max_length=5000, blank=True, help_text="Sent to the authors with the badges.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("artifact__submission__number",)
+
+    def __str__(self) -> str:
+        return f"Badges of #{self.artifact.submission.number}"
+
+    @property
+    def badge_labels(self) -> list[str]:
+        return [Badge(badge).label for badge in self.badges]
+
+    @property
+    def awarded(self) -> list[dict[str, str]]:
+        """The badges awarded as pages show them: value, label and image (under ``static/``)."""
+        return [{"value": b, "label": Badge(b).label, "image": f"artifacts/badges/{b}.svg"} for b in self.badges]
+
+
+# --- AE bidding and evaluator assignment (artifacts/bidding.py, artifacts/assignment.py) ------
+
+
+class ArtifactBid(models.Model):
+    """An AE member's bid on an artifact, with the PC's levels (``bidding.models.BidLevel``) but
+    apart from the PC's bids, so a person on both committees never mixes them. No row: no bid."""
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="bids")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    level = models.SmallIntegerField(choices=BidLevel.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("artifact", "user"), name="one_artifact_bid_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on the artifact of #{self.artifact.submission.number}: {self.get_level_display()}"
+
+
+class ArtifactEvaluationSettings(models.Model):
+    """The AE chairs' settings of one edition's evaluator assignment."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="+")
+    min_evaluators = models.PositiveSmallIntegerField(
+        "evaluators per artifact", default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    max_load = models.PositiveSmallIntegerField(
+        "most artifacts per evaluator",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="0: as even as possible.",
+    )
+
+    def __str__(self) -> str:
+        return f"AE settings of {self.edition}"
+
+
+# --- Evaluation: phases, the anonymous thread, the evaluation forms (artifacts/evaluations.py) ---
+
+
+class AEStage(models.TextChoices):
+    """Where the AE chairs have put the edition's artifact evaluation, in order."""
+
+    REGISTRATION = "registration", "Registration"
+    KICK_THE_TIRES = "kick_the_tires", "Kick the tires"
+    FULL_EVALUATION = "full_evaluation", "Full evaluation"
+    DECISIONS = "decisions", "Decisions"
+
+
+class EvaluationStage(models.Model):
+    """The edition's AE stage, set by the AE chairs (no row: registration)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=AEStage.choices, default=AEStage.REGISTRATION)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.get_stage_display()}"
+
+
+class ThreadMessage(models.Model):
+    """One message of an artifact's anonymous thread: its authors, its evaluators, the AE chairs."""
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(max_length=20000)
+    fix_url = models.URLField("link to a fix", max_length=500, blank=True, validators=[validate_repository_url])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.artifact}"
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Recommendation(models.TextChoices):
+    AWARD = "award", "Award"
+    DENY = "deny", "Do not award"
+
+
+class Evaluation(models.Model):
+    """One assigned evaluator's evaluation of one artifact: per requested badge a recommendation,
+    the ACM checklist ticked and (Reproduced) the claims checked, as JSON
+    ``{badge: {"recommendation": ..., "checked": [...], "claims": ...}}``."""
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="evaluations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    badges = models.JSONField(default=dict)
+    comments_for_authors = models.TextField(max_length=20000, blank=True)
+    comments_for_committee = models.TextField("comments for the AE committee only", max_length=20000, blank=True)
+    distinguished = models.BooleanField("nominate as a distinguished artifact", default=False)
+    status = models.CharField(max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("artifact", "evaluator"), name="one_evaluation_per_evaluator")]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.artifact} by {self.evaluator}"

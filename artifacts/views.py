@@ -125,6 +125,9 @@ def artifact_detail(request: AuthenticatedHttpRequest, edition: Edition, number:
         "edition": edition,
         "artifact": artifact,
         "sees_instructions": policy.can_see_access_instructions(request.user, artifact),
+        "reads_thread": policy.can_read_artifact_thread(request.user, artifact),
+        "evaluates": policy.can_open_evaluation(request.user, artifact),
+        "reads_evaluations": policy.can_view_evaluations(request.user, artifact),
         "appendix": selectors.current_appendix(artifact.submission),
     }
     return render(request, "artifacts/detail.html", context)

@@ -29,6 +29,8 @@ PERIODIC_JOBS: dict[str, tuple[str, str | int]] = {  # job: (task, the minutes o
     "remind-missing-reviews": ("reviews.tasks.remind_missing_reviews", 47),
     "retry-unsent-mail": ("outbox.tasks.retry_unsent_mail", "*/10"),
     "comment-digest": ("reviews.tasks.comment_digest", 41),  # hourly; one digest per person and day
+    "artifact-registration-reminders": ("artifacts.tasks.remind_artifact_registration", 53),
+    "artifact-evaluation-reminders": ("artifacts.tasks.remind_artifact_evaluation", 57),
 }
 
 

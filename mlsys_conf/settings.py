@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "CommentAudienceEnum": "reviews.models.CommentAudience.choices",  # who reads a discussion comment
         "NotifyModeEnum": "reviews.models.NotifyMode.choices",  # how a person hears of new comments
         "ExternalRequestStatusEnum": "reviews.models.ExternalStatus.choices",  # a request for an external reviewer
+        "ArtifactEvaluationStatusEnum": "artifacts.models.EvaluationStatus.choices",  # an artifact evaluation's
     },
 }
 

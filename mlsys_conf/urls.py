@@ -28,6 +28,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("reviews.api")),
     path("", include("decisions.api")),
     path("", include("artifacts.api")),
+    path("", include("artifacts.badge_api")),
     path("", include("actionlog.api")),
     path("", include("outbox.api")),
     path("", include("site_pages.api")),

@@ -208,6 +208,9 @@ def sample_context(edition: Edition) -> dict[str, Any]:
         ],
         "late": True,
         "count": 2,
+        # artifact evaluation: the badges awarded, reminders
+        "decision": {"badge_labels": ["Artifacts Available", "Artifacts Evaluated: Functional"], "note": "Well done."},
+        "message": {"body": "The setup script now pins CUDA 12.4; please try again.", "fix_url": "https://example.org/fix"},
         "areas": [
             {
                 "name": "Systems",

@@ -103,6 +103,12 @@ EDITION_FILTERS: dict[str, str] = {
     "decisions.Meeting": "edition",
     "artifacts.Artifact": "submission__edition",
     "artifacts.EvaluatorHardware": "edition",
+    "artifacts.ArtifactBid": "artifact__submission__edition",
+    "artifacts.ArtifactEvaluationSettings": "edition",
+    "artifacts.BadgeDecision": "artifact__submission__edition",
+    "artifacts.EvaluationStage": "edition",
+    "artifacts.ThreadMessage": "artifact__submission__edition",
+    "artifacts.Evaluation": "artifact__submission__edition",
     # The action log's rows of the edition (rows without an edition belong to no edition).
     "actionlog.Action": "edition",
 }

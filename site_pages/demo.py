@@ -21,6 +21,7 @@ from committees.models import Invitation
 from committees.services import invitation_send, role_grant
 from conferences.models import Area, Deadline, Edition, Phase
 from conferences.roles import RoleKind
+from site_pages.demo_artifacts import seed_artifact_phase
 from site_pages.demo_review import seed_review_phase
 from submissions.models import Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
@@ -184,9 +185,10 @@ def _profile(member: User, records: list[dict], rng: random.Random) -> None:
 
 
 @transaction.atomic
-def seed_demo(*, papers: int = 24, review_phase: bool = False) -> DemoReport:
+def seed_demo(*, papers: int = 24, review_phase: bool = False, artifact_phase: bool = False) -> DemoReport:
     """The demo; with ``review_phase``, also the edition in its review phase
-    (:mod:`site_pages.demo_review`)."""
+    (:mod:`site_pages.demo_review`); with ``artifact_phase``, the edition in its artifact
+    evaluation (:mod:`site_pages.demo_artifacts`)."""
     report = DemoReport()
     rng = random.Random(2027)  # noqa: S311 - a reproducible demo, not a secret
     current = _edition(
@@ -294,6 +296,7 @@ def seed_demo(*, papers: int = 24, review_phase: bool = False) -> DemoReport:
         if not Invitation.objects.filter(edition=current, email=email).exists():
             invitation_send(edition=current, email=email, name=name, kind=RoleKind.PC_MEMBER, area=area, by=chair)
             report.created.append(f"invitation {email}")
+    ae_members: list[User] = []
     for i in range(1, 4):
         member = _user(
             report,
@@ -303,6 +306,7 @@ def seed_demo(*, papers: int = 24, review_phase: bool = False) -> DemoReport:
             affiliation=AFFILIATIONS[i],
         )
         role_grant(edition=current, user=member, kind=RoleKind.AE_MEMBER, by=chair)
+        ae_members.append(member)
 
     authors = [
         _user(
@@ -337,4 +341,8 @@ def seed_demo(*, papers: int = 24, review_phase: bool = False) -> DemoReport:
         affinity_compute(edition=current)  # so papers come sorted by affinity when bidding opens
     if review_phase:
         seed_review_phase(report, chair=chair, members=pc_by_area, authors=authors, records=records)
+    if artifact_phase:
+        seed_artifact_phase(
+            report, chair=chair, ae_chair=ae_chair, members=ae_members, authors=authors, records=records
+        )
     return report

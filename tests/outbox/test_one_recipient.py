@@ -125,6 +125,12 @@ COVERS: dict[str, set[str]] = {
         "composer:committees.pc",
         "composer:committees.ae",
     },
+    "artifact_thread": {"artifacts/mail/thread_message"},
+    "artifact_results": {
+        "artifacts/mail/registration_reminder",
+        "artifacts/mail/evaluation_reminder",
+        "artifacts/mail/badges_released",
+    },
     "allauth": {
         "account/email/email_confirmation_signup",
         "account/email/email_confirmation",
@@ -435,6 +441,69 @@ def test_account_mail(client: Any, spy: Spy, run: Callable[..., Any], django_cap
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_email"), {"action_add": "", "email": "member@home.example.net"})
     assert_one_recipient_each(spy, COVERS["allauth"])
+
+
+def artifact_world(edition: Edition) -> tuple[Any, list[Any], Any, list[Any]]:
+    """An accepted paper with two writers, its artifact, an AE chair and two committed evaluators."""
+    from artifacts.models import Artifact, Badge
+    from assignments.models import Assignment, AssignmentKind, AssignmentSource
+
+    paper: Any = SubmissionFactory(edition=edition, state=SubmissionState.ACCEPTED, decision_released_at=timezone.now())
+    writers = [UserFactory(email=f"writer{i}@uni.example.org") for i in range(2)]
+    for position, writer in enumerate(writers, start=1):
+        AuthorFactory(submission=paper, position=position, email=writer.email, user=writer)
+    artifact = Artifact.objects.create(
+        submission=paper, abstract="a", repository_url="https://example.org/r", badges=[Badge.AVAILABLE]
+    )
+    ae_chair = RoleFactory(edition=edition, kind=RoleKind.AE_CHAIR, user__email="aechair@ae.example.org").user
+    evaluators: list[Any] = [
+        RoleFactory(edition=edition, kind=RoleKind.AE_MEMBER, user__email=f"eval{i}@ae.example.org").user
+        for i in range(2)
+    ]
+    for evaluator in evaluators:
+        Assignment.objects.create(
+            submission=paper,
+            user=evaluator,
+            kind=AssignmentKind.ARTIFACT,
+            source=AssignmentSource.MANUAL,
+            is_committed=True,
+            committed_at=timezone.now(),
+        )
+    return artifact, writers, ae_chair, evaluators
+
+
+def test_artifact_thread_mail(edition: Edition, spy: Spy, run: Callable[..., Any]) -> None:
+    """An evaluator asks and an author answers on an artifact's thread: one mail per reader."""
+    from artifacts.evaluations import message_post, stage_set
+
+    artifact, writers, ae_chair, evaluators = artifact_world(edition)
+    stage_set(edition=edition, stage="kick_the_tires", by=ae_chair)
+    run(message_post, artifact=artifact, body="Which CUDA version?", by=evaluators[0])
+    run(message_post, artifact=artifact, body="12.4", by=writers[0], fix_url="https://example.org/fix")
+    assert Mail.objects.count() == 6  # 2 authors and the other evaluator, then the other author and 2 evaluators
+    assert_one_recipient_each(spy, COVERS["artifact_thread"])
+
+
+def test_artifact_reminders_and_badges_mail(edition: Edition, spy: Spy, run: Callable[..., Any]) -> None:
+    """Reminders to register an artifact and to evaluate one, then the badges released."""
+    from artifacts import badges, reminders
+    from artifacts.models import Badge
+
+    artifact, _writers, ae_chair, _evaluators = artifact_world(edition)
+    unregistered: Any = SubmissionFactory(
+        edition=edition, number=7, state=SubmissionState.ACCEPTED, decision_released_at=timezone.now()
+    )
+    AuthorFactory(submission=unregistered, position=1, email="late@uni7.example.org", is_contact=True)
+    soon = timezone.now() + timedelta(days=2)
+    for phase in (Phase.ARTIFACT_REGISTRATION, Phase.ARTIFACT_EVALUATION):
+        Deadline.objects.update_or_create(
+            edition=edition, phase=phase, defaults={"opens_at": timezone.now() - timedelta(days=5), "closes_at": soon}
+        )
+    run(reminders.remind_registration)
+    run(reminders.remind_evaluation)
+    run(badges.badges_decide, artifact=artifact, badges=[Badge.AVAILABLE], by=ae_chair)
+    run(badges.badges_release, edition=edition, by=ae_chair)
+    assert_one_recipient_each(spy, COVERS["artifact_results"])
 
 
 # --- Nothing escapes the list above -------------------------------------------------------------

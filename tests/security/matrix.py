@@ -146,6 +146,8 @@ BAD_EXTERNAL = {"name": "", "email": "not-an-address"}
 AE_CHAIR = frozenset({"ae_chair"})
 SEES_ARTIFACT = AUTHORS | AE_CHAIR
 P_AUTHORS_REFUSED = {"author": FORBIDDEN, "coauthor": FORBIDDEN}
+# An AE member's draft evaluation of P's artifact (made on demand, see World.artifact_assignment).
+ARTIFACT_ASSIGNMENT = {"assignment_id": "artifact_assignment.pk"}
 # A tag on P, as the decisions API names it (a tag P need not carry: removing it is a no-op).
 DECISION_TAG = {"name": "decision_tag_name"}
 
@@ -480,6 +482,55 @@ MATRIX: dict[str, Entry] = {
     "api:artifact-appendix": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
     "api:artifact-hardware": api(GET=check(NOBODY, SHOWN), PUT=check(NOBODY, API_DONE, body={})),
     "api:artifact-committee-hardware": api(GET=check(AE_CHAIR, SHOWN)),
+    # Badges: the AE chair decides P's (none requested by the body: a decision of no badge) and
+    # releases; the list of released awards is public, no login.
+    "artifacts:badges_public": page(GET=check(EVERYONE, SHOWN)),
+    "artifacts:badges_manage": page(GET=check(AE_CHAIR, SHOWN)),
+    "artifacts:badges_release": page(POST=check(AE_CHAIR, REDIRECTED)),
+    "artifacts:badges_decide": page(POST=paper_p(AE_CHAIR, REDIRECTED, **P_AUTHORS_REFUSED)),
+    "api:artifact-badges-public": api(GET=check(EVERYONE, SHOWN)),
+    "api:artifact-badges-release": api(POST=check(AE_CHAIR, API_DONE)),
+    "api:artifact-badges": api(
+        GET=paper_p(SEES_ARTIFACT, SHOWN),
+        PUT=paper_p(AE_CHAIR, API_INVALID, body={"badges": "x"}, **P_AUTHORS_REFUSED),
+    ),
+    # The AE stage is the AE chairs'; P's thread and evaluations are read by its authors and the AE
+    # chair (nobody posts: the world's stage is registration); nobody here evaluates P.
+    "artifacts:stage": page(GET=check(AE_CHAIR, SHOWN), POST=check(AE_CHAIR, FORM_DONE, body={"stage": "x"})),
+    "artifacts:thread": page(
+        GET=paper_p(SEES_ARTIFACT, SHOWN), POST=paper_p(NOBODY, FORM_DONE, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN)
+    ),
+    "artifacts:evaluation": page(
+        GET=paper_p(NOBODY, SHOWN, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN),
+        POST=paper_p(NOBODY, FORM_DONE, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN),
+    ),
+    "artifacts:evaluations": page(GET=paper_p(SEES_ARTIFACT, SHOWN)),
+    "api:artifact-stage": api(GET=check(AE_CHAIR, SHOWN), PUT=check(AE_CHAIR, API_INVALID, body={"stage": "x"})),
+    "api:artifact-thread": api(
+        GET=paper_p(SEES_ARTIFACT, SHOWN),
+        POST=paper_p(NOBODY, API_DONE, body={"body": ""}, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN),
+    ),
+    "api:artifact-evaluation": api(
+        GET=paper_p(NOBODY, SHOWN, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN),
+        PUT=paper_p(NOBODY, API_DONE, body={}, **P_AUTHORS_REFUSED, ae_chair=FORBIDDEN),
+    ),
+    "api:artifact-evaluations": api(GET=paper_p(SEES_ARTIFACT, SHOWN)),
+    # AE bidding and evaluator assignment: AE members bid (none here), AE chairs assign; the
+    # world has no AE member, so a run is refused with the reason (a message, or a 400).
+    "artifacts:bidding": page(GET=check(NOBODY, SHOWN), POST=check(NOBODY, FORM_DONE, body={"level": "9"})),
+    "artifacts:assignment": page(
+        GET=check(AE_CHAIR, SHOWN), POST=check(AE_CHAIR, FORM_DONE, body={"min_evaluators": "0"})
+    ),
+    "artifacts:assignment_run": page(POST=check(AE_CHAIR, REDIRECTED)),
+    "artifacts:assignment_commit": page(POST=check(AE_CHAIR, REDIRECTED)),
+    "artifacts:assignment_remove": page(ARTIFACT_ASSIGNMENT, POST=check(AE_CHAIR, REDIRECTED)),
+    "api:artifact-bids": api(GET=check(NOBODY, SHOWN)),
+    "api:artifact-bid": api(PUT=check(NOBODY, API_DONE, body={"level": 2})),
+    "api:artifact-assignment": api(GET=check(AE_CHAIR, SHOWN)),
+    "api:artifact-assignment-settings": api(PUT=check(AE_CHAIR, API_INVALID, body={"min_evaluators": 0})),
+    "api:artifact-assignment-run": api(POST=check(AE_CHAIR, API_INVALID)),
+    "api:artifact-assignment-commit": api(POST=check(AE_CHAIR, API_DONE)),
+    "api:artifact-assignment-detail": api(ARTIFACT_ASSIGNMENT, DELETE=check(AE_CHAIR, API_DONE)),
     "decisions:dashboard": page(GET=chairs_only()),
     "decisions:bulk": page(POST=chairs_only(REDIRECTED, body={"papers": ["1"], "category": "x"})),  # a message
     "decisions:export_csv": page(GET=chairs_only()),

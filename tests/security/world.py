@@ -182,6 +182,16 @@ class World:
         """A tag the decisions API names on P (P need not carry it)."""
         return "discuss"
 
+    @property
+    def artifact_assignment(self) -> Assignment:
+        """An AE member's draft evaluation of P's artifact, made when a test asks for it."""
+        from assignments.models import AssignmentKind
+
+        member = RoleFactory(edition=self.edition, kind=RoleKind.AE_MEMBER, user__email="evaluator@ae.example").user
+        return Assignment.objects.create(
+            submission=self.paper, user=member, kind=AssignmentKind.ARTIFACT, source=AssignmentSource.SOLVER
+        )
+
 
 def _open_phases(edition: Edition) -> None:
     now = timezone.now()

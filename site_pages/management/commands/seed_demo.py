@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from site_pages.demo import DEMO_PASSWORD, seed_demo
+from site_pages.demo_artifacts import ARTIFACTS_NAME, ARTIFACTS_SLUG
 from site_pages.demo_review import REVIEW_NAME, REVIEW_SLUG
 
 
@@ -20,13 +21,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--phase",
-            choices=["submission", "review"],
+            choices=["submission", "review", "artifacts"],
             default="submission",
-            help="With 'review', also seed the edition in its review phase (reviews, discussion, a response).",
+            help="With 'review', also seed the edition in its review phase (reviews, discussion, a response); "
+            "with 'artifacts', the edition in its artifact evaluation (artifacts, evaluators, badges).",
         )
 
     def handle(self, *args: Any, papers: int, phase: str = "submission", **options: Any) -> None:
-        report = seed_demo(papers=papers, review_phase=phase == "review")
+        report = seed_demo(papers=papers, review_phase=phase == "review", artifact_phase=phase == "artifacts")
         self.stdout.write(
             f"Created {len(report.created)} objects."
             if report.created
@@ -39,4 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nThe same accounts work in {REVIEW_NAME} (/{REVIEW_SLUG}/): the PC member has a review "
                 "submitted, one in draft and one to start; the author can read the reviews and the response."
+            )
+        if phase == "artifacts":
+            self.stdout.write(
+                f"\nThe same accounts work in {ARTIFACTS_NAME} (/{ARTIFACTS_SLUG}/): the AE chair decides and "
+                "releases badges (/artifacts/badges/manage/); the author's paper #1 has its artifact, a thread "
+                "with its evaluators, evaluations and badges; the public badges are at /artifacts/badges/."
             )

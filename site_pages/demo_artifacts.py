@@ -35,6 +35,7 @@ from assignments.models import Assignment, AssignmentKind, AssignmentSource
 from committees.services import role_grant
 from conferences.models import Deadline, Edition, Phase
 from conferences.roles import RoleKind
+from site_pages.demo_editions import demo_edition
 from submissions.models import Conflict, Submission, SubmissionState
 from submissions.services import AuthorInput, submission_register
 
@@ -68,20 +69,14 @@ def _moment(days: int) -> Any:
 
 
 def _edition(report: Any, chair: User) -> Edition:
-    edition, created = Edition.objects.get_or_create(
+    edition = demo_edition(
+        report,
+        chair,
         slug=ARTIFACTS_SLUG,
-        defaults={
-            "name": ARTIFACTS_NAME,
-            "tagline": "The demo edition in its artifact evaluation",
-            "venue": "San Jose, California",
-            "starts_on": (timezone.now() + timedelta(days=45)).date(),
-            "ends_on": (timezone.now() + timedelta(days=48)).date(),
-            "time_zone": "America/Los_Angeles",
-            "contact_email": chair.email,
-        },
+        name=ARTIFACTS_NAME,
+        tagline="The demo edition in its artifact evaluation",
+        starts_in_days=45,
     )
-    if created:
-        report.created.append(f"edition {ARTIFACTS_SLUG}")
     for phase, days in TIMELINE.items():
         opens = _moment(-15) if phase in (Phase.ARTIFACT_REGISTRATION, Phase.ARTIFACT_EVALUATION) else None
         Deadline.objects.update_or_create(

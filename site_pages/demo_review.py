@@ -24,6 +24,7 @@ from conferences.roles import RoleKind
 from conferences.selectors import is_released
 from reviews import discussion, responses, services
 from reviews.models import AuthorResponse, Comment, CommentAudience, FormKind, Review
+from site_pages.demo_editions import demo_edition
 from submissions.models import Conflict, Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
 
@@ -91,24 +92,6 @@ def _meta_answers(paper: Submission) -> dict[str, Any]:
         "recommendation": "accept_poster",
         "confidence": 3,
     }
-
-
-def _edition(report: Any, chair: User) -> tuple[Edition, bool]:
-    edition, created = Edition.objects.get_or_create(
-        slug=REVIEW_SLUG,
-        defaults={
-            "name": REVIEW_NAME,
-            "tagline": "The demo edition in its review phase",
-            "venue": "San Jose, California",
-            "starts_on": (timezone.now() + timedelta(days=90)).date(),
-            "ends_on": (timezone.now() + timedelta(days=93)).date(),
-            "time_zone": "America/Los_Angeles",
-            "contact_email": chair.email,
-        },
-    )
-    if created:
-        report.created.append(f"edition {REVIEW_SLUG}")
-    return edition, created
 
 
 def _set_timeline(edition: Edition) -> None:
@@ -184,13 +167,20 @@ def seed_review_phase(
     """The review-phase edition. ``members`` holds the main edition's PC by area (the first of each
     is its area chair), ``authors`` the demo authors (the first is the demo author)."""
     rng = random.Random(2026)  # noqa: S311 - a reproducible demo
-    edition, created = _edition(report, chair)
+    edition = demo_edition(
+        report,
+        chair,
+        slug=REVIEW_SLUG,
+        name=REVIEW_NAME,
+        tagline="The demo edition in its review phase",
+        starts_in_days=90,
+    )
     role_grant(edition=edition, user=chair, kind=RoleKind.PC_CHAIR, by=chair)
     for area, people in members.items():
         for i, member in enumerate(people):
             kind = RoleKind.AREA_CHAIR if i == 0 else RoleKind.PC_MEMBER
             role_grant(edition=edition, user=member, kind=kind, area=area, by=chair)
-    if created or not Submission.objects.filter(edition=edition).exists():
+    if not Submission.objects.filter(edition=edition).exists():
         _register_papers(report, edition, records[:PAPERS], authors, rng)
     _set_timeline(edition)
 

@@ -142,9 +142,9 @@ def load_from_wsgi(app: Any, *, token: str) -> BaseSchema:
 def run_in_subprocess_main(argument: str) -> None:
     """``python -m tests.fuzz.runner '{"url": ..., "token": ..., "workers": ..., "protected": ...}'``:
     one role's run against a server, in a process of its own, its outcome printed as JSON. Each
-    role gets its own process: CPython 3.11 can fail with "SystemError: AST constructor recursion
-    depth mismatch" when threads parse code at once, as the generators of several runs in one
-    process would."""
+    role gets its own process, and should run with one worker thread: CPython 3.11 can fail with
+    "SystemError: AST constructor recursion depth mismatch" when threads parse code at once, as
+    the generators of several runs, or of several workers, in one process would."""
     from tests.fuzz import hooks
 
     task = json.loads(argument)

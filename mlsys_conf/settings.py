@@ -39,6 +39,23 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("SITE_NAME", default="MLSys")  # how mail (allauth's too) names the site
 
+# Our apps: data first, then the ones that build on them (backups export the rows of these).
+PROJECT_APPS = [
+    "accounts",
+    "outbox",
+    "conferences",
+    "actionlog",
+    "committees",
+    "submissions",
+    "bidding",
+    "assignments",
+    "reviews",
+    "decisions",
+    "artifacts",
+    "program",
+    "site_pages",  # dashboards, phase mail and the demo: the top, above every app
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,20 +71,7 @@ INSTALLED_APPS = [
     "django_countries",
     "allauth",
     "allauth.account",
-    # Our apps: data first, then the ones that build on them.
-    "accounts",
-    "outbox",
-    "conferences",
-    "actionlog",
-    "committees",
-    "submissions",
-    "bidding",
-    "assignments",
-    "reviews",
-    "decisions",
-    "artifacts",
-    "program",
-    "site_pages",  # dashboards, phase mail and the demo: the top, above every app
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -42,21 +43,6 @@ from submissions.models import SubmissionFile
 
 FORMAT_VERSION = 1
 
-PROJECT_APPS = (
-    "accounts",
-    "outbox",
-    "conferences",
-    "actionlog",
-    "committees",
-    "submissions",
-    "bidding",
-    "assignments",
-    "reviews",
-    "decisions",
-    "artifacts",
-    "program",
-    "site_pages",
-)
 
 # model label -> the lookup from its rows to the edition ("" is the edition itself). In an order
 # where a row's references come before it.
@@ -134,7 +120,7 @@ def unlisted_models() -> list[str]:
     known = set(EDITION_FILTERS) | set(NOT_EXPORTED)
     return sorted(
         model._meta.label
-        for app in PROJECT_APPS
+        for app in settings.PROJECT_APPS
         for model in apps.get_app_config(app).get_models()
         if model._meta.label not in known
     )

@@ -52,7 +52,9 @@ PROJECT_APPS = [
     "reviews",
     "decisions",
     "artifacts",
+    "camera_ready",
     "program",
+    "proceedings",
     "site_pages",  # dashboards, phase mail and the demo: the top, above every app
 ]
 

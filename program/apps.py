@@ -1,3 +1,9 @@
+"""The program: rooms, sessions and the papers placed in them (the chairs' draft), and the
+published versions of it that the public program, its exports and the proceedings read.
+
+Layer: above ``camera_ready``; below ``proceedings``.
+"""
+
 from django.apps import AppConfig
 
 

@@ -95,6 +95,13 @@ EDITION_FILTERS: dict[str, str] = {
     "artifacts.EvaluationStage": "edition",
     "artifacts.ThreadMessage": "artifact__submission__edition",
     "artifacts.Evaluation": "artifact__submission__edition",
+    "camera_ready.CameraReadySettings": "edition",
+    "camera_ready.FinalVersion": "submission__edition",
+    "camera_ready.FinalAuthor": "final_version__submission__edition",
+    "program.Room": "edition",
+    "program.ProgramSession": "edition",
+    "program.Slot": "session__edition",
+    "program.ProgramVersion": "edition",
     # The action log's rows of the edition (rows without an edition belong to no edition).
     "actionlog.Action": "edition",
 }
@@ -102,6 +109,7 @@ EDITION_FILTERS: dict[str, str] = {
 NOT_EXPORTED: dict[str, str] = {
     "accounts.User": "the users the edition's rows refer to are exported with them",
     "accounts.ApiToken": "a person's secret credential, not the edition's",
+    "proceedings.Build": "made again from the program version by the chairs' button (files are not exported)",
     "outbox.MailOptOut": "a person's choice across editions",
     "submissions.AuthorMailOptOut": "an address's choice across editions",
 }

@@ -35,6 +35,7 @@ from submissions import policy, selectors, services
 from submissions.forms import DECLARABLE_REASONS, EXTENDABLE_PHASES
 from submissions.models import (
     AUTOMATIC_REASONS,
+    PAPER_FILE_KINDS,
     Author,
     Conflict,
     ConflictSource,
@@ -331,7 +332,7 @@ class SubmissionViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def files(self, request: Request, edition_slug: str, number: str) -> Response:
         submission = self._visible(number)
-        files = submission.files.exclude(kind=FileKind.ARTIFACT_APPENDIX).order_by("-uploaded_at")
+        files = submission.files.filter(kind__in=PAPER_FILE_KINDS).order_by("-uploaded_at")
         return Response(FileSerializer(files, many=True).data)
 
     @extend_schema(methods=["GET"], responses=ConflictSerializer(many=True))

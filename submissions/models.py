@@ -151,11 +151,16 @@ class FileKind(models.TextChoices):
     PAPER = "paper", "Paper PDF"
     SUPPLEMENTARY = "supplementary", "Supplementary material"
     ARTIFACT_APPENDIX = "artifact_appendix", "Artifact appendix"  # uploaded through the artifacts app
+    CAMERA_READY = "camera_ready", "Camera-ready PDF"  # uploaded through the camera_ready app
 
     @property
     def of_the_paper(self) -> bool:
-        """Uploaded and served through the paper's own pages (the appendix is the artifacts app's)."""
-        return self in (FileKind.PAPER, FileKind.SUPPLEMENTARY)
+        """Uploaded and served through the paper's own pages (the appendix is the artifacts app's,
+        the camera-ready PDF the camera_ready app's: it names the authors)."""
+        return self in PAPER_FILE_KINDS
+
+
+PAPER_FILE_KINDS = (FileKind.PAPER, FileKind.SUPPLEMENTARY)
 
 
 class ProvenType(models.TextChoices):

@@ -95,7 +95,6 @@ class Status:
         return f"badge {self.tone}"
 
 
-
 _SHOWN: dict[SubmissionState, dict[Viewer, Status]] = {
     S.ABSTRACT: {
         Viewer.AUTHOR: Status("abstract", "abstract only: upload the PDF", "upcoming"),

@@ -33,7 +33,7 @@ from submissions.forms import (
     UploadForm,
     author_initial,
 )
-from submissions.models import ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
+from submissions.models import PAPER_FILE_KINDS, ConflictReason, ConflictSource, FileKind, Submission, SubmissionFile
 from submissions.serving import file_response
 from submissions.states import Viewer, status_for, viewer_of
 
@@ -151,7 +151,7 @@ def submission_detail(request: AuthenticatedHttpRequest, edition: Edition, numbe
             "supplementary": selectors.current_supplementary(submission),
             "latest_paper": selectors.latest_version(submission, FileKind.PAPER),
             "latest_supplementary": selectors.latest_version(submission, FileKind.SUPPLEMENTARY),
-            "files": submission.files.exclude(kind=FileKind.ARTIFACT_APPENDIX).order_by("-uploaded_at"),
+            "files": submission.files.filter(kind__in=PAPER_FILE_KINDS).order_by("-uploaded_at"),
             "conflicts": submission.conflicts.select_related("user"),
             # As on the conflicts page: its authors and the chairs handling it, never a chair conflicted with it.
             "shows_conflicts": selectors.is_author(user, submission) or policy.can_manage_submission(user, submission),

@@ -29,7 +29,9 @@ LAYERS = (
     "reviews",
     "decisions",  # the chairs' decisions, tags and discussion order
     "artifacts",
-    "program",
+    "camera_ready",  # final versions of accepted papers: PDF, metadata, licence, presenter
+    "program",  # the chairs' draft program and its published versions (the public program, exports)
+    "proceedings",  # booklet, front matter, assembled proceedings, archive
     "site_pages",  # what spans the apps: dashboard panels, phase mail, the demo
 )
 TOP_LEVEL_WIRING = {"mlsys_conf.urls", "mlsys_conf.celery", "mlsys_conf.settings", "mlsys_conf.wsgi", "mlsys_conf.asgi"}

@@ -49,11 +49,9 @@ def bench_env(database: str, media: Path) -> dict[str, str]:
     return env
 
 
-def setup_database(
-    database: str, authors: int, *, paper_closes: datetime | None = None, max_pdf_mb: int | None = None
-) -> list[tuple[str, int]]:
-    """A fresh scratch database with an edition, ``authors`` authors and one submission each;
-    returns (e-mail, submission number) pairs."""
+def fresh_database(database: str) -> None:
+    """Drop and recreate the scratch database ``database``, migrate it and collect the static
+    files (the environment of :func:`bench_env` must be in ``os.environ``)."""
     import psycopg2
 
     admin = database.rsplit("/", 1)[0] + "/postgres"
@@ -71,6 +69,14 @@ def setup_database(
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def setup_database(
+    database: str, authors: int, *, paper_closes: datetime | None = None, max_pdf_mb: int | None = None
+) -> list[tuple[str, int]]:
+    """A fresh scratch database with an edition, ``authors`` authors and one submission each;
+    returns (e-mail, submission number) pairs."""
+    fresh_database(database)
 
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password

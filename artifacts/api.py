@@ -22,7 +22,7 @@ from accounts.typing import acting_user
 from artifacts import policy, selectors, services
 from artifacts.assignment_api import urlpatterns as assignment_urls
 from artifacts.evaluation_api import urlpatterns as evaluation_urls
-from artifacts.models import Artifact, Badge, EvaluatorHardware
+from artifacts.models import Artifact, Badge, EvaluatorHardware, LinkStatus
 from conferences.scoping import EditionScopedAPIMixin
 from mlsys_conf.api import id_field, policy_permission
 from mlsys_conf.policy import require, visible_or_404
@@ -33,6 +33,10 @@ from submissions.selectors import version_for_key
 TAGS = ["artifacts"]
 
 
+# The last link check (artifacts/link_check.py); an empty status: not checked (no DOI: no DOI status).
+LINK_CHECK_FIELDS = ("link_checked_at", "repository_status", "repository_detail", "doi_status", "doi_detail")
+
+
 class ArtifactSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(source="submission.number", read_only=True)
     title = serializers.CharField(source="submission.title", read_only=True)
@@ -41,6 +45,12 @@ class ArtifactSerializer(serializers.ModelSerializer):
         help_text="Null unless you are an author, an AE chair handling the paper or an evaluator assigned to it."
     )
     appendix = serializers.SerializerMethodField()
+    repository_status = serializers.ChoiceField(
+        choices=LinkStatus.choices, allow_blank=True, read_only=True, help_text="Empty: not checked yet."
+    )
+    doi_status = serializers.ChoiceField(
+        choices=LinkStatus.choices, allow_blank=True, read_only=True, help_text="Empty: not checked yet, or no DOI."
+    )
 
     class Meta:
         model = Artifact
@@ -57,7 +67,13 @@ class ArtifactSerializer(serializers.ModelSerializer):
             "appendix",
             "registered_at",
             "updated_at",
+            "link_checked_at",
+            "repository_status",
+            "repository_detail",
+            "doi_status",
+            "doi_detail",
         )
+        read_only_fields = LINK_CHECK_FIELDS
 
     def get_access_instructions(self, artifact: Artifact) -> str | None:
         sees = policy.can_see_access_instructions(self.context["request"].user, artifact)

@@ -64,6 +64,15 @@ def validate_badges(value: object) -> None:
         raise ValidationError("Badges must be distinct, in ACM's order, and Reusable comes with Functional.")
 
 
+class LinkStatus(models.TextChoices):
+    """What the link check (:mod:`artifacts.link_check`) found at a repository URL or a DOI."""
+
+    OK = "ok", "answered"
+    BROKEN = "broken", "broken"
+    UNREACHABLE = "unreachable", "unreachable"
+    REFUSED = "refused", "not checked"  # an address the check will not contact (private, odd port)
+
+
 class Artifact(models.Model):
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="artifact")
     abstract = models.TextField(max_length=5000)
@@ -80,12 +89,31 @@ class Artifact(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The last link check (artifacts/link_check.py); empty status: not checked (no DOI: no DOI status).
+    link_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    repository_status = models.CharField(max_length=12, choices=LinkStatus.choices, blank=True, editable=False)
+    repository_detail = models.CharField(max_length=300, blank=True, editable=False)
+    doi_status = models.CharField(max_length=12, choices=LinkStatus.choices, blank=True, editable=False)
+    doi_detail = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ("submission__number",)
 
     def __str__(self) -> str:
         return f"Artifact of #{self.submission.number}"
+
+    @property
+    def link_lines(self) -> list[dict[str, str]]:
+        """The last link check as pages show it: "Repository: answered 200", "DOI: broken: not found"."""
+        lines = []
+        for label, status, detail in (
+            ("Repository", self.repository_status, self.repository_detail),
+            ("DOI", self.doi_status, self.doi_detail),
+        ):
+            if status:
+                said = detail if status == LinkStatus.OK else f"{LinkStatus(status).label}: {detail}"
+                lines.append({"status": status, "text": f"{label}: {said}"})
+        return lines
 
     @property
     def badge_labels(self) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionlog.services import record_action, record_paper_action
-from artifacts import policy
+from artifacts import policy, tasks
 from artifacts.models import Artifact, EvaluatorHardware, normalized_badges
 from conferences.models import Edition
 from mlsys_conf.policy import require
@@ -46,6 +47,14 @@ class HardwareInput:
 
 
 ARTIFACT_FIELDS = tuple(ArtifactInput.__dataclass_fields__)
+LINK_FIELDS = ("repository_url", "doi")  # what the link check (artifacts/link_check.py) checks
+LINK_CHECK_CLEARED = {
+    "link_checked_at": None,
+    "repository_status": "",
+    "repository_detail": "",
+    "doi_status": "",
+    "doi_detail": "",
+}
 HARDWARE_FIELDS = tuple(HardwareInput.__dataclass_fields__)
 
 
@@ -73,6 +82,10 @@ def artifact_save(*, submission: Submission, data: ArtifactInput, by: Any, now: 
         artifact = Artifact(submission=submission, registered_by=by)
     for name, value in values.items():
         setattr(artifact, name, value)
+    links_changed = any(before.get(name) != values[name] for name in LINK_FIELDS)
+    if links_changed:  # the last check was of other links: forget it, check the new ones
+        for name, value in LINK_CHECK_CLEARED.items():
+            setattr(artifact, name, value)
     artifact.full_clean()
     artifact.save()
     record_paper_action(
@@ -81,6 +94,8 @@ def artifact_save(*, submission: Submission, data: ArtifactInput, by: Any, now: 
         action="artifact.updated" if before else "artifact.registered",
         changes=_changes(before, values),
     )
+    if links_changed:
+        transaction.on_commit(partial(tasks.check_artifact_links.delay, artifact.pk))
     return artifact
 
 

@@ -142,6 +142,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeou
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.2}
 # The queue tasks go to when nothing routes them (one per deployment sharing a Redis, or per test).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# The artifact link check (artifacts/link_check.py): off, no artifact link is ever fetched. It
+# connects only to public addresses on these ports; ALLOW_PRIVATE is for tests on 127.0.0.1.
+ARTIFACT_LINK_CHECK = env.bool("ARTIFACT_LINK_CHECK", default=True)
+ARTIFACT_LINK_CHECK_ALLOW_PRIVATE = env.bool("ARTIFACT_LINK_CHECK_ALLOW_PRIVATE", default=False)
+ARTIFACT_LINK_CHECK_PORTS = tuple(env.list("ARTIFACT_LINK_CHECK_PORTS", cast=int, default=[80, 443]))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -290,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "NotifyModeEnum": "reviews.models.NotifyMode.choices",  # how a person hears of new comments
         "ExternalRequestStatusEnum": "reviews.models.ExternalStatus.choices",  # a request for an external reviewer
         "ArtifactEvaluationStatusEnum": "artifacts.models.EvaluationStatus.choices",  # an artifact evaluation's
+        "ArtifactLinkStatusEnum": "artifacts.models.LinkStatus.choices",  # what the artifact link check found
     },
 }
 

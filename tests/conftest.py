@@ -87,6 +87,13 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_requests(settings: Any) -> None:
+    """No test reaches the internet: registering an artifact would check its links (the link
+    check's own tests turn it back on, against a local server)."""
+    settings.ARTIFACT_LINK_CHECK = False
+
+
 @pytest.fixture
 def admin_user(admin_user: Any) -> Any:
     """pytest-django's superuser, with a verified address: no account signs in without one."""

@@ -28,6 +28,7 @@ CHAIR_MENU: tuple[tuple[str, str], ...] = (
     ("Review settings", "reviews:settings"),
     ("Decisions", "decisions:dashboard"),
     ("PC meeting", "decisions:meeting"),
+    ("Camera-ready", "camera_ready:chairs"),
     ("Mail outbox", "outbox:mail"),
     ("Action log", "actionlog:log"),
 )

@@ -31,6 +31,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str | int]] = {  # job: (task, the minutes o
     "comment-digest": ("reviews.tasks.comment_digest", 41),  # hourly; one digest per person and day
     "artifact-registration-reminders": ("artifacts.tasks.remind_artifact_registration", 53),
     "artifact-evaluation-reminders": ("artifacts.tasks.remind_artifact_evaluation", 57),
+    "camera-ready-reminders": ("camera_ready.tasks.remind_incomplete_camera_ready", 43),
     "artifact-link-check": ("artifacts.tasks.check_due_artifact_links", 29),  # hourly; each artifact once a day
 }
 

@@ -217,6 +217,8 @@ def sample_context(edition: Edition) -> dict[str, Any]:
                 "papers": [{**paper, "missing": ["Ada Example"], "url": f"{settings.SITE_URL}/example-link/"}],
             }
         ],
+        # camera-ready: what an accepted paper's final version still lacks
+        "missing": ["the final PDF", "the licence"],
     }
 
 

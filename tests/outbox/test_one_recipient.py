@@ -131,6 +131,7 @@ COVERS: dict[str, set[str]] = {
         "artifacts/mail/evaluation_reminder",
         "artifacts/mail/badges_released",
     },
+    "camera_ready": {"camera_ready/mail/incomplete_reminder"},
     "allauth": {
         "account/email/email_confirmation_signup",
         "account/email/email_confirmation",
@@ -504,6 +505,26 @@ def test_artifact_reminders_and_badges_mail(edition: Edition, spy: Spy, run: Cal
     run(badges.badges_decide, artifact=artifact, badges=[Badge.AVAILABLE], by=ae_chair)
     run(badges.badges_release, edition=edition, by=ae_chair)
     assert_one_recipient_each(spy, COVERS["artifact_results"])
+
+
+def test_camera_ready_reminder_mail(edition: Edition, spy: Spy, run: Callable[..., Any]) -> None:
+    """The authors of an accepted paper whose camera-ready version is incomplete: one mail each."""
+    from camera_ready import reminders
+
+    paper: Any = SubmissionFactory(
+        edition=edition, number=8, state=SubmissionState.ACCEPTED, decision_released_at=timezone.now()
+    )
+    for position in (1, 2):
+        writer = UserFactory(email=f"final{position}@uni8.example.org")
+        AuthorFactory(submission=paper, position=position, email=writer.email, user=writer)
+    Deadline.objects.update_or_create(
+        edition=edition,
+        phase=Phase.CAMERA_READY,
+        defaults={"opens_at": timezone.now() - timedelta(days=5), "closes_at": timezone.now() + timedelta(days=2)},
+    )
+    run(reminders.remind_incomplete)
+    assert Mail.objects.count() == 2
+    assert_one_recipient_each(spy, COVERS["camera_ready"])
 
 
 # --- Nothing escapes the list above -------------------------------------------------------------

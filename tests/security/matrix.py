@@ -531,6 +531,24 @@ MATRIX: dict[str, Entry] = {
     "api:artifact-assignment-run": api(POST=check(AE_CHAIR, API_INVALID)),
     "api:artifact-assignment-commit": api(POST=check(AE_CHAIR, API_DONE)),
     "api:artifact-assignment-detail": api(ARTIFACT_ASSIGNMENT, DELETE=check(AE_CHAIR, API_DONE)),
+    # Camera-ready: P is not accepted, so its authors open its camera-ready page and are refused
+    # any change with the reason; the chairs see the final versions of accepted papers only (P's:
+    # a 404, as for anyone else), never change them, and have their own page, CSV and settings.
+    "camera_ready:author": page(GET=paper_p(AUTHORS, SHOWN), POST=paper_p(NOBODY, FORM_DONE, **P_AUTHORS_REFUSED)),
+    "camera_ready:confirm": page(POST=paper_p(NOBODY, REDIRECTED, **P_AUTHORS_REFUSED)),
+    "camera_ready:licence": page(POST=paper_p(NOBODY, REDIRECTED, **P_AUTHORS_REFUSED)),
+    "camera_ready:upload": page(POST=paper_p(NOBODY, REDIRECTED, **P_AUTHORS_REFUSED)),
+    "camera_ready:pdf": page(GET=paper_p(NOBODY, SHOWN)),  # P has no final PDF: a 404 for all
+    "camera_ready:chairs": page(GET=chairs_only()),
+    "camera_ready:settings": page(POST=chairs_only(REDIRECTED, body={"page_limit": "x"})),
+    "camera_ready:export_csv": page(GET=chairs_only()),
+    "api:camera-ready-status": api(GET=chairs_only()),
+    "api:camera-ready-final": api(
+        GET=paper_p(AUTHORS, SHOWN), PUT=paper_p(NOBODY, API_INVALID, body={}, **P_AUTHORS_REFUSED)
+    ),
+    "api:camera-ready-confirm": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
+    "api:camera-ready-licence": api(POST=paper_p(NOBODY, API_INVALID, body={}, **P_AUTHORS_REFUSED)),
+    "api:camera-ready-pdf": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
     "decisions:dashboard": page(GET=chairs_only()),
     "decisions:bulk": page(POST=chairs_only(REDIRECTED, body={"papers": ["1"], "category": "x"})),  # a message
     "decisions:export_csv": page(GET=chairs_only()),

@@ -29,6 +29,7 @@ CHAIR_MENU: tuple[tuple[str, str], ...] = (
     ("Decisions", "decisions:dashboard"),
     ("PC meeting", "decisions:meeting"),
     ("Camera-ready", "camera_ready:chairs"),
+    ("Program", "program:builder"),
     ("Mail outbox", "outbox:mail"),
     ("Action log", "actionlog:log"),
 )

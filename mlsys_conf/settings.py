@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "ExternalRequestStatusEnum": "reviews.models.ExternalStatus.choices",  # a request for an external reviewer
         "ArtifactEvaluationStatusEnum": "artifacts.models.EvaluationStatus.choices",  # an artifact evaluation's
         "ArtifactLinkStatusEnum": "artifacts.models.LinkStatus.choices",  # what the artifact link check found
+        "ProgramSessionKindEnum": "program.models.SessionKind.choices",  # talks, posters, keynote, break
     },
 }
 

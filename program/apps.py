@@ -10,3 +10,9 @@ from django.apps import AppConfig
 class ProgramConfig(AppConfig):
     name = "program"
     verbose_name = "Schedule and public program"
+
+    def ready(self) -> None:
+        from program import policy  # noqa: F401  (registers the rules)
+        from program.dashboard import register_panels
+
+        register_panels()

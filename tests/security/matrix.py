@@ -573,6 +573,74 @@ MATRIX: dict[str, Entry] = {
     "api:decision-meeting": api(GET=check(ON_PC, SHOWN)),
     "api:decision-meeting-control": api(POST=chairs_only(API_INVALID, body={"action": "nope"})),
     "api:decision-meeting-decide": api(POST=chairs_only(API_INVALID, body={"number": "x"})),
+    # The program builder: the PC chairs' only (both: authors are no secret to them once papers
+    # are accepted). The world's draft (a room, a session, Q placed in it) is made on demand;
+    # publishing an empty program is turned down with the reason (a message, or a 400).
+    "program:builder": page(GET=chairs_only()),
+    "program:builder_rooms": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"name": ""})),
+    "program:builder_room_edit": page({"room_id": "program_room.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_room_move": page({"room_id": "program_room.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_room_remove": page({"room_id": "program_room.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_session_add": page(GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"title": ""})),
+    "program:builder_session": page(
+        {"session_id": "program_session.pk"}, GET=chairs_only(), POST=chairs_only(FORM_DONE, body={"title": ""})
+    ),
+    "program:builder_session_remove": page({"session_id": "program_session.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_place": page(POST=chairs_only(REDIRECTED, body={"number": "x"})),
+    "program:builder_slot_move": page({"slot_id": "program_slot.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_slot_duration": page({"slot_id": "program_slot.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_slot_remove": page({"slot_id": "program_slot.pk"}, POST=chairs_only(REDIRECTED)),
+    "program:builder_publish": page(POST=chairs_only(REDIRECTED)),
+    "program:builder_versions": page(GET=chairs_only()),
+    "api:program-builder-rooms": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"name": ""})),
+    "api:program-builder-room": api(
+        {"room_id": "program_room.pk"},
+        PATCH=chairs_only(API_INVALID, body={"capacity": -1}),
+        DELETE=chairs_only(API_DONE),
+    ),
+    "api:program-builder-sessions": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"title": ""})),
+    "api:program-builder-session": api(
+        {"session_id": "program_session.pk"},
+        GET=chairs_only(),
+        PATCH=chairs_only(API_INVALID, body={"kind": "x"}),
+        DELETE=chairs_only(API_DONE),
+    ),
+    "api:program-builder-slots": api(POST=chairs_only(API_INVALID, body={})),
+    "api:program-builder-slot": api(
+        {"slot_id": "program_slot.pk"},
+        PATCH=chairs_only(API_INVALID, body={"duration_minutes": 0}),
+        DELETE=chairs_only(API_DONE),
+    ),
+    "api:program-builder-conflicts": api(GET=chairs_only()),
+    "api:program-builder-changes": api(GET=chairs_only()),
+    "api:program-builder-publish": api(POST=chairs_only(API_INVALID)),
+    "api:program-builder-versions": api(GET=chairs_only()),
+    # The public program and its exports: no login, the same for everyone; the world has a draft
+    # but no published version, so every route is the friendly 404 for everyone, anonymous too
+    # (tests/program/test_public_*.py cover the 200s once published).
+    "program:public_schedule": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_session": page(
+        {"session_id": "program_session.pk"}, GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)
+    ),
+    "program:public_session_ics": page(
+        {"session_id": "program_session.pk"}, GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)
+    ),
+    "program:public_paper": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_paper_bib": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_paper_pdf": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_search": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_authors": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_changes": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_ics": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_json": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_csv": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "program:public_xml": page(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "api:program-public": api(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "api:program-public-papers": api(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "api:program-public-paper": api(GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)),
+    "api:program-public-session": api(
+        {"session_id": "program_session.pk"}, GET=check(NOBODY, SHOWN, refused=HIDDEN, anonymous=HIDDEN)
+    ),
 }
 
 # Django's admin: staff only (no persona is staff), for every model it registers, so its

@@ -192,6 +192,34 @@ class World:
             submission=self.paper, user=member, kind=AssignmentKind.ARTIFACT, source=AssignmentSource.SOLVER
         )
 
+    # The program builder's draft: a room, a talks session in it, Q placed in it (stored as is:
+    # Q is not accepted; the routes only need the rows), made when a test asks for them.
+    @property
+    def program_room(self) -> Any:
+        from program.models import Room
+
+        return Room.objects.get_or_create(edition=self.edition, name="Matrix Hall")[0]
+
+    @property
+    def program_session(self) -> Any:
+        from program.models import ProgramSession
+
+        existing = ProgramSession.objects.filter(edition=self.edition, title="Matrix session").first()
+        now = timezone.now()
+        return existing or ProgramSession.objects.create(
+            edition=self.edition,
+            title="Matrix session",
+            room=self.program_room,
+            starts_at=now + timedelta(days=60),
+            ends_at=now + timedelta(days=60, hours=1),
+        )
+
+    @property
+    def program_slot(self) -> Any:
+        from program.models import Slot
+
+        return Slot.objects.get_or_create(session=self.program_session, submission=self.other_paper)[0]
+
 
 def _open_phases(edition: Edition) -> None:
     now = timezone.now()

@@ -30,6 +30,7 @@ CHAIR_MENU: tuple[tuple[str, str], ...] = (
     ("PC meeting", "decisions:meeting"),
     ("Camera-ready", "camera_ready:chairs"),
     ("Program", "program:builder"),
+    ("Proceedings", "proceedings:dashboard"),
     ("Mail outbox", "outbox:mail"),
     ("Action log", "actionlog:log"),
 )

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "ExternalRequestStatusEnum": "reviews.models.ExternalStatus.choices",  # a request for an external reviewer
         "ArtifactEvaluationStatusEnum": "artifacts.models.EvaluationStatus.choices",  # an artifact evaluation's
         "ArtifactLinkStatusEnum": "artifacts.models.LinkStatus.choices",  # what the artifact link check found
+        "ProceedingsBuildKindEnum": "proceedings.models.BuildKind.choices",  # what a proceedings build makes
+        "ProceedingsBuildStatusEnum": "proceedings.models.BuildStatus.choices",  # where a proceedings build stands
         "ProgramSessionKindEnum": "program.models.SessionKind.choices",  # talks, posters, keynote, break
     },
 }

@@ -10,3 +10,9 @@ from django.apps import AppConfig
 class ProceedingsConfig(AppConfig):
     name = "proceedings"
     verbose_name = "Proceedings"
+
+    def ready(self) -> None:
+        from proceedings import policy  # noqa: F401  (registers the rules)
+        from proceedings.dashboard import register_panels
+
+        register_panels()

@@ -1,6 +1,11 @@
-"""Filled in by issue 14."""
+from django.urls import path
 
-from django.urls import URLPattern, URLResolver
+from proceedings import views
 
 app_name = "proceedings"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("proceedings/", views.dashboard, name="dashboard"),
+    path("proceedings/build/", views.build, name="build"),
+    path("proceedings/builds/<int:build_id>/status/", views.build_status, name="status"),
+    path("proceedings/builds/<int:build_id>/download/", views.build_download, name="download"),
+]

@@ -549,6 +549,16 @@ MATRIX: dict[str, Entry] = {
     "api:camera-ready-confirm": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
     "api:camera-ready-licence": api(POST=paper_p(NOBODY, API_INVALID, body={}, **P_AUTHORS_REFUSED)),
     "api:camera-ready-pdf": api(POST=paper_p(NOBODY, API_DONE, **P_AUTHORS_REFUSED)),
+    # Proceedings: the chairs' (the conflicted one too: it is all made from the public program).
+    # Nothing is published in the world, so a build is refused with the reason (a message, a 400)
+    # and no build exists: a build's status, file and API detail are the 404 of a missing one.
+    "proceedings:dashboard": page(GET=chairs_only()),
+    "proceedings:build": page(POST=chairs_only(REDIRECTED, body={"kind": "booklet"})),
+    "proceedings:status": page({"build_id": "paper.pk"}, GET=check(CHAIRS, frozenset({404}))),
+    "proceedings:download": page({"build_id": "paper.pk"}, GET=check(CHAIRS, frozenset({404}))),
+    "api:proceedings-build-list": api(GET=chairs_only(), POST=chairs_only(API_INVALID, body={"kind": "booklet"})),
+    "api:proceedings-build-detail": api({"build_id": "paper.pk"}, GET=check(CHAIRS, frozenset({404}))),
+    "api:proceedings-build-download": api({"build_id": "paper.pk"}, GET=check(CHAIRS, frozenset({404}))),
     "decisions:dashboard": page(GET=chairs_only()),
     "decisions:bulk": page(POST=chairs_only(REDIRECTED, body={"papers": ["1"], "category": "x"})),  # a message
     "decisions:export_csv": page(GET=chairs_only()),

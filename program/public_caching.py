@@ -8,6 +8,9 @@ cached, and answered with 304 when the reader already has it.
   or not, and the edition is resolved as for an anonymous visitor.
 - ``Cache-Control: public, max-age=300``; the ETag is the version's (every page of a version
   changes together) and Last-Modified its publication time.
+- Which version is the newest (and the edition's id) is itself cached for a minute, per edition
+  slug, so a cached page costs no database query; publishing forgets it once its transaction
+  commits (:func:`forget_newest_version`), so a new version still shows at once.
 - Before the first publication every route answers a friendly 404.
 """
 
@@ -29,7 +32,7 @@ from django.views.decorators.http import require_safe
 
 from conferences.models import Edition
 from program.models import ProgramVersion
-from program.public_program import PublishedProgram, VersionStamp, newest_stamp, public_edition
+from program.public_program import PublishedProgram, VersionStamp, newest_version, public_edition
 
 MAX_AGE = 300  # seconds a browser or a proxy may keep a page without asking again
 STORED_FOR = 24 * 3600  # a version never changes: its pages may stay as long as memory allows
@@ -38,13 +41,13 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 ProgramView = Callable[..., HttpResponseBase]
 
 
-def cache_key(edition: Edition, stamp: VersionStamp, full_path: str) -> str:
+def cache_key(edition_id: int, stamp: VersionStamp, full_path: str) -> str:
     digest = hashlib.sha256(full_path.encode()).hexdigest()[:32]
-    return f"program:public:{edition.pk}:v{stamp.number}:{digest}"
+    return f"program:public:{edition_id}:v{stamp.number}:{digest}"
 
 
-def version_etag(edition: Edition, stamp: VersionStamp) -> str:
-    return f'"program-{edition.pk}-v{stamp.number}"'
+def version_etag(edition_id: int, stamp: VersionStamp) -> str:
+    return f'"program-{edition_id}-v{stamp.number}"'
 
 
 def not_published(request: HttpRequest, edition: Edition) -> HttpResponse:
@@ -78,17 +81,16 @@ def public_program_view(*, store: bool = True) -> Callable[[ProgramView], Callab
         @require_safe
         @functools.wraps(view)
         def wrapper(request: HttpRequest, edition_slug: str, **kwargs: Any) -> HttpResponseBase:
-            edition = public_edition(edition_slug)
-            stamp = newest_stamp(edition)
+            edition_id, stamp = newest_version(edition_slug)
             if stamp is None:
-                return not_published(request, edition)
-            etag = version_etag(edition, stamp)
+                return not_published(request, public_edition(edition_slug))
+            etag = version_etag(edition_id, stamp)
             not_modified = get_conditional_response(
                 request, etag=etag, last_modified=int(stamp.published_at.timestamp())
             )
             if not_modified is not None:
                 return _public_headers(not_modified, etag, stamp)
-            key = cache_key(edition, stamp, request.get_full_path())
+            key = cache_key(edition_id, stamp, request.get_full_path())
             stored = cache.get(key) if store else None
             if stored is not None:
                 return _public_headers(_restored(stored), etag, stamp)

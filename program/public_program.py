@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -19,6 +20,8 @@ from artifacts.models import Badge
 from conferences.models import Edition
 from conferences.selectors import visible_editions_for
 from program.models import ProgramVersion, SessionKind
+
+NEWEST_FOR = 60  # seconds the newest version's number is kept; publishing forgets it at once
 
 
 class VersionStamp(NamedTuple):
@@ -43,6 +46,27 @@ def newest_stamp(edition: Edition) -> VersionStamp | None:
         .first()
     )
     return VersionStamp(*row) if row else None
+
+
+def _newest_key(edition_slug: str) -> str:
+    return f"program:public:newest:{edition_slug}"
+
+
+def newest_version(edition_slug: str) -> tuple[int, VersionStamp | None]:
+    """The public edition's id and its newest published version (None: not published yet),
+    from the cache when it can; 404 for an edition a visitor may not see."""
+    known = cache.get(_newest_key(edition_slug))
+    if known is not None:
+        return known
+    edition = public_edition(edition_slug)
+    stamp = newest_stamp(edition)
+    if stamp is not None:
+        cache.set(_newest_key(edition_slug), (edition.pk, stamp), NEWEST_FOR)
+    return edition.pk, stamp
+
+
+def forget_newest_version(edition: Edition) -> None:
+    cache.delete(_newest_key(edition.slug))
 
 
 def folded(text: str) -> str:

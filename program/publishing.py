@@ -22,6 +22,7 @@ from conferences.selectors import forget_release_moments
 from mlsys_conf.policy import require
 from program import policy
 from program.models import ProgramVersion, Slot
+from program.public_program import forget_newest_version
 from program.selectors import published_version
 from program.snapshot import PaperEntry, SessionEntry, Snapshot, build_snapshot
 from program.wording import quoted, short, span
@@ -223,6 +224,7 @@ def publish(edition: Edition, by: Any, note: str = "", now: datetime | None = No
         changes=changes,
     )
     _record_release(edition, by, now)
+    transaction.on_commit(lambda: forget_newest_version(edition))
     record_action(
         edition=edition,
         actor=by,

@@ -20,6 +20,7 @@ from artifacts.models import Artifact, BadgeDecision
 from camera_ready.models import FinalAuthor, FinalVersion
 from conferences.models import Edition
 from program.models import ProgramSession, ProgramVersion, Room, SessionKind, Slot
+from program.public_program import forget_newest_version
 from program.snapshot import build_snapshot
 from submissions.models import FileKind, ProvenType, Submission, SubmissionFile, SubmissionState
 from tests.factories.accounts import UserFactory
@@ -106,8 +107,10 @@ def final_pdf(paper: Submission, pages: int = 2) -> SubmissionFile:
 
 
 def publish(edition: Edition, *, note: str = "", changes: list[str] | None = None, **extra: Any) -> ProgramVersion:
-    """Freeze the edition's draft as its next published version."""
+    """Freeze the edition's draft as its next published version (as the publish service does,
+    the public pages learn of it at once)."""
     last = ProgramVersion.objects.filter(edition=edition).order_by("-number").first()
+    forget_newest_version(edition)
     return ProgramVersion.objects.create(
         edition=edition,
         number=(last.number + 1) if last else 1,

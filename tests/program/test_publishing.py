@@ -133,3 +133,25 @@ def test_describe_changes_of_nothing(program_edition: Edition) -> None:
     assert publishing.describe_changes(None, build_snapshot(program_edition)) == []
     snapshot = build_snapshot(program_edition)
     assert publishing.describe_changes(snapshot, snapshot) == []
+
+
+def test_readers_see_a_new_version_at_once(
+    program_edition: Edition, chair: Any, drafted: dict[str, Any], client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The public pages keep which version is the newest in the cache; publishing forgets it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish(program_edition, by=chair)
+    url = f"/{program_edition.slug}/program/"
+    assert "Systems I<" in client.get(url).content.decode()
+    services.session_save(
+        edition=program_edition,
+        session=drafted["talks"],
+        data=services.SessionInput(
+            title="Systems One", kind="talks", starts_at=drafted["talks"].starts_at, ends_at=drafted["talks"].ends_at
+        ),
+        by=chair,
+    )
+    assert "Systems One<" not in client.get(url).content.decode()  # a draft, not published
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish(program_edition, by=chair)
+    assert "Systems One<" in client.get(url).content.decode()

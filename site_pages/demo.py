@@ -22,6 +22,7 @@ from committees.services import invitation_send, role_grant
 from conferences.models import Area, Deadline, Edition, Phase
 from conferences.roles import RoleKind
 from site_pages.demo_artifacts import seed_artifact_phase
+from site_pages.demo_program import seed_program_phase
 from site_pages.demo_review import seed_review_phase
 from submissions.models import Submission
 from submissions.services import AuthorInput, paper_upload, submission_register
@@ -120,7 +121,8 @@ class DemoReport:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def make_paper_pdf(title: str, abstract: str, pages_of_text: int = 3) -> bytes:
+def make_paper_pdf(title: str, abstract: str, pages_of_text: int = 3, authors: list[str] | None = None) -> bytes:
+    """A paper of about ``pages_of_text`` + 2 pages: anonymous, or naming ``authors`` (a final version)."""
     from weasyprint import HTML  # slow to load (Pango): only when a PDF is made, not a cycle
 
     html = render_to_string(
@@ -128,6 +130,7 @@ def make_paper_pdf(title: str, abstract: str, pages_of_text: int = 3) -> bytes:
         {
             "title": title,
             "abstract": abstract,
+            "authors": authors or [],
             "sections": SECTIONS[: 2 + pages_of_text],
             "paragraphs": [FILLER] * 5,
         },
@@ -185,10 +188,13 @@ def _profile(member: User, records: list[dict], rng: random.Random) -> None:
 
 
 @transaction.atomic
-def seed_demo(*, papers: int = 24, review_phase: bool = False, artifact_phase: bool = False) -> DemoReport:
+def seed_demo(
+    *, papers: int = 24, review_phase: bool = False, artifact_phase: bool = False, program_phase: bool = False
+) -> DemoReport:
     """The demo; with ``review_phase``, also the edition in its review phase
     (:mod:`site_pages.demo_review`); with ``artifact_phase``, the edition in its artifact
-    evaluation (:mod:`site_pages.demo_artifacts`)."""
+    evaluation (:mod:`site_pages.demo_artifacts`); with ``program_phase``, the edition with its
+    published program (:mod:`site_pages.demo_program`)."""
     report = DemoReport()
     rng = random.Random(2027)  # noqa: S311 - a reproducible demo, not a secret
     current = _edition(
@@ -344,5 +350,10 @@ def seed_demo(*, papers: int = 24, review_phase: bool = False, artifact_phase: b
     if artifact_phase:
         seed_artifact_phase(
             report, chair=chair, ae_chair=ae_chair, members=ae_members, authors=authors, records=records
+        )
+    if program_phase:
+        session_chairs = [pc_by_area[Area.SYSTEMS][1], pc_by_area[Area.ML][1]]
+        seed_program_phase(
+            report, chair=chair, ae_chair=ae_chair, members=session_chairs, authors=authors, records=records
         )
     return report

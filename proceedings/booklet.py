@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 
-from proceedings.contents import Progress, day_of, moment, snapshot_of
+from proceedings.contents import Progress, badge_labels, day_of, moment, snapshot_of
 from program.models import ProgramVersion, SessionKind
 from program.snapshot import SessionEntry, Snapshot
 
@@ -32,6 +32,7 @@ def _session(entry: SessionEntry, snapshot: Snapshot, rooms: dict[int, str], zon
                 "title": paper["title"],
                 "authors": ", ".join(author["name"] for author in paper["authors"]),
                 "presenter": paper["presenter"],
+                "badges": badge_labels(paper),
             }
         )
     starts = moment(entry["starts_at"]).astimezone(zone)

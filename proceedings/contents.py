@@ -15,6 +15,7 @@ from typing import IO, Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from artifacts.models import Badge
 from program.models import ProgramVersion, SessionKind
 from program.snapshot import PaperEntry, SessionEntry, Snapshot
 from submissions.models import FileKind, SubmissionFile
@@ -37,6 +38,11 @@ class TocPaper:
     session: str  # the title of the session it first appears in
     session_id: int | None
     paper: PaperEntry
+
+
+def badge_labels(paper: PaperEntry) -> list[str]:
+    """The paper's released ACM artifact badges, by their names (the snapshot holds released ones only)."""
+    return [Badge(value).label for value in paper["badges"] if value in Badge.values]
 
 
 def snapshot_of(version: ProgramVersion) -> Snapshot:

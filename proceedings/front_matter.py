@@ -23,6 +23,7 @@ from proceedings.contents import (
     BuildProblem,
     Progress,
     TocPaper,
+    badge_labels,
     day_of,
     final_pdfs,
     first_pages,
@@ -106,7 +107,13 @@ def table_of_contents(papers: list[TocPaper], pages: dict[int, int]) -> list[dic
             sections.append({"title": paper.session, "session_id": paper.session_id, "papers": []})
         authors = ", ".join(author["name"] for author in paper.authors)
         sections[-1]["papers"].append(
-            {"number": paper.number, "title": paper.title, "authors": authors, "page": pages[paper.number]}
+            {
+                "number": paper.number,
+                "title": paper.title,
+                "authors": authors,
+                "badges": badge_labels(paper.paper),
+                "page": pages[paper.number],
+            }
         )
     return sections
 

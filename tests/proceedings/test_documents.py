@@ -194,3 +194,16 @@ def test_the_front_matter_is_rendered_until_its_length_is_stable(
     assert from_the_right_guess == from_nothing
     assert len(renderings) == 1
     assert len(PdfReader(io.BytesIO(content)).pages) == length
+
+
+def test_released_artifact_badges_are_printed_with_their_papers(published: Published) -> None:
+    snapshot = snapshot_of(published.version)
+    first = next(iter(snapshot["papers"].values()))
+    first["badges"] = ["available", "functional"]
+    badged = "Artifact badges: Artifacts Available, Artifacts Evaluated: Functional"
+    booklet = flat(" ".join(text_of(render_booklet(snapshot, published.version.number))))
+    content, _first = render_front_matter(snapshot, toc_papers(snapshot), PAGES, published.edition.pk)
+    contents = flat(" ".join(text_of(content)))
+    for text in (booklet, contents):
+        assert text.count(badged) == 1
+        assert text.index(first["title"]) < text.index(badged)

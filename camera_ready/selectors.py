@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
 from camera_ready.models import FinalAuthor, FinalVersion
-from conferences.models import Edition
+from conferences.models import Edition, ReleaseKind
+from conferences.selectors import shows_released
 from submissions.models import FileKind, Submission, SubmissionFile, SubmissionState
 
 
@@ -38,9 +40,15 @@ class FinalMetadata:
         return next((a.name for a in self.authors if a.is_presenter), "")
 
 
-def accepted_papers(edition: Edition) -> QuerySet[Submission]:
-    """The accepted papers of the edition (released or not: callers that publish check)."""
-    return edition.submissions.filter(state=SubmissionState.ACCEPTED).order_by("number")
+def accepted_papers(edition: Edition, now: datetime | None = None) -> QuerySet[Submission]:
+    """The accepted papers whose acceptance is released: what the camera-ready, the program and
+    the proceedings work with. Until its release an acceptance stays the deciding chairs' (a
+    chair conflicted with the paper must not learn it from a list of final versions or papers
+    to place)."""
+    papers = edition.submissions.filter(state=SubmissionState.ACCEPTED)
+    if not shows_released(edition, ReleaseKind.DECISIONS, now):
+        papers = papers.filter(decision_released_at__isnull=False)
+    return papers.order_by("number")
 
 
 def current_final_pdf(submission: Submission) -> SubmissionFile | None:

@@ -21,6 +21,7 @@ from mlsys_conf.policy import require
 from program import policy
 from program.models import ProgramSession, Room, SessionKind, Slot
 from submissions.models import Submission, SubmissionState
+from submissions.states import decision_is_shown
 
 MAX_TALK_MINUTES = 600
 
@@ -223,8 +224,11 @@ def _check_duration(minutes: int) -> None:
 def _check_placeable(session: ProgramSession, submission: Submission, moving: Slot | None = None) -> None:
     if submission.edition_id != session.edition_id:
         raise ValidationError("That paper is not one of this edition's.")
-    if submission.state != SubmissionState.ACCEPTED:
-        raise ValidationError(f"Paper #{submission.number} is not accepted: only accepted papers are placed.")
+    if submission.state != SubmissionState.ACCEPTED or not decision_is_shown(submission):
+        # One answer for both: a pending acceptance is not told (a chair may be conflicted with it).
+        raise ValidationError(
+            f"Paper #{submission.number} is not an accepted paper with its decision released: only those are placed."
+        )
     if not SessionKind(session.kind).holds_papers:
         kind = SessionKind(session.kind).label.lower()
         raise ValidationError(f"{session.title} is a {kind}: papers go into talks or posters sessions.")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from camera_ready import services
 from camera_ready.models import FinalVersion, Licence
@@ -140,8 +141,14 @@ def test_before_the_release_the_page_says_why(accepted: Submission, author: Any)
 
 @pytest.fixture
 def second(accepted: Submission) -> Submission:
-    """Paper #2, accepted (not released), by someone else: nothing handed in."""
-    paper = SubmissionFactory(edition=accepted.edition, number=2, title="Compilers", state=SubmissionState.ACCEPTED)
+    """Paper #2, accepted (released), by someone else: nothing handed in."""
+    paper = SubmissionFactory(
+        edition=accepted.edition,
+        number=2,
+        title="Compilers",
+        state=SubmissionState.ACCEPTED,
+        decision_released_at=timezone.now(),
+    )
     AuthorFactory(submission=paper, position=1, email="writer@example.org")
     return paper
 
@@ -246,7 +253,9 @@ def test_the_chairs_page_asks_as_many_queries_for_three_papers_as_for_one(
     with CaptureQueriesContext(connection) as one:
         client.get(page)
     for number in (2, 3):
-        paper = SubmissionFactory(edition=accepted.edition, number=number, state=SubmissionState.ACCEPTED)
+        paper = SubmissionFactory(
+            edition=accepted.edition, number=number, state=SubmissionState.ACCEPTED, decision_released_at=timezone.now()
+        )
         AuthorFactory(submission=paper, position=1, email=f"w{number}@example.org")
     with CaptureQueriesContext(connection) as three:
         assert client.get(page).content.decode().count("data-number=") == 3

@@ -101,4 +101,4 @@ def test_a_paper_not_accepted_is_refused(program_edition: Edition, chair: Any) -
         _api(program_edition, "slots/"), {"number": 5, "session": session_id}, content_type="application/json"
     )
     assert refused.status_code == 400
-    assert "#5 is not accepted" in str(refused.json())
+    assert "#5 is not an accepted paper with its decision released" in str(refused.json())

@@ -103,7 +103,7 @@ def test_only_accepted_papers_go_into_talks_or_posters(program_edition: Edition,
     talks = session(program_edition, "Systems I", TUE_9, by=chair)
     keynote = session(program_edition, "Keynote", WED_14, kind=SessionKind.KEYNOTE, by=chair)
     rejected = SubmissionFactory(edition=program_edition, number=9, state=SubmissionState.REJECTED)
-    with pytest.raises(ValidationError, match="#9 is not accepted"):
+    with pytest.raises(ValidationError, match="#9 is not an accepted paper with its decision released"):
         place(talks, rejected, chair)
     accepted = paper(program_edition, 1)
     with pytest.raises(ValidationError, match="papers go into talks or posters"):

@@ -39,7 +39,9 @@ def build(request: AuthenticatedHttpRequest, edition: Edition) -> HttpResponseRe
     require(policy.can_manage_proceedings(request.user, edition))
     with refusal_as_message(request):
         made = services.build_request(edition=edition, kind=request.POST.get("kind", ""), by=request.user)
-        messages.success(request, f"The {made.get_kind_display()} of program version {made.version.number} is queued.")
+        made.refresh_from_db(fields=["status"])  # built already when tasks run eagerly (the local default)
+        state = "is built" if made.status == BuildStatus.DONE else "is queued"
+        messages.success(request, f"The {made.get_kind_display()} of program version {made.version.number} {state}.")
     return redirect(reverse("proceedings:dashboard", args=[edition.slug]))
 
 

@@ -7,8 +7,9 @@ after the deadline while a review is missing (until the discussion closes, or
 papers still lacking reviews, grouped by the missing reviewer's area, with their names, leaving
 out the papers the chair may not see (a conflict): :func:`reviews.visibility.sees_reviews` decides.
 
-Every mail's dedupe key names the person and the day (in the edition's time zone), so the job may
-run every hour, twice, or on two workers at once: nobody is mailed twice in a day.
+Every mail's dedupe key names the person and the day (in the edition's time zone; after the
+deadline, the day each 24 hours since it began), so the job may run every hour, twice, or on two
+workers at once: nobody is mailed twice in a day, nor twice around a midnight.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ class _Owed:
 
 def _day(now: datetime, edition: Edition) -> date:
     return now.astimezone(edition.zone).date()
+
+
+def _late_day(closes_at: datetime, now: datetime) -> datetime:
+    """When the current day of lateness began: late mail comes every 24 hours counted from the
+    deadline, not at each local midnight (one mail just before midnight and the next just after
+    would be two in half an hour)."""
+    return closes_at + timedelta(days=(now - closes_at) // timedelta(days=1))
 
 
 def _reminder_prefix(edition: Edition, user: Any) -> str:
@@ -168,7 +176,8 @@ def remind_reviewers(edition: Edition, now: datetime, missing: list[Missing]) ->
         owed.setdefault(item.reviewer.pk, _Owed(item.reviewer)).missing.append(item)
     queued = 0
     for entry in owed.values():
-        key = _reminder_key(edition, entry.reviewer, now)
+        late = [item.closes_at for item in entry.missing if item.closes_at <= now]
+        key = _reminder_key(edition, entry.reviewer, _late_day(min(late), now) if late else now)
         if mail_was_queued(key) or not any(_is_due(item, edition, days_before, now) for item in entry.missing):
             continue
         papers = []
@@ -205,7 +214,7 @@ def escalate_to_chairs(edition: Edition, now: datetime, missing: list[Missing]) 
     queued = 0
     for role in committee_of(edition, RoleKind.PC_CHAIR):
         chair = role.user
-        key = _summary_key(edition, chair, now)
+        key = _summary_key(edition, chair, _late_day(min(item.closes_at for item in late), now))
         if mail_was_queued(key):
             continue
         access = access_for(chair, edition)

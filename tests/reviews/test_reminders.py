@@ -91,6 +91,21 @@ def test_after_the_deadline_reminders_are_daily_and_never_twice_in_a_day(
     assert len(reminders_to(pc_systems)) == 3
 
 
+@pytest.mark.parametrize("local_time", ["23:50", "11:50", "00:10"])
+def test_late_reminders_are_a_day_apart_whatever_the_hour_of_the_deadline(
+    edition: Edition, deadline: datetime, pc_systems: Any, pc_ml: Any, local_time: str
+) -> None:
+    """Days after the deadline count from it: no second mail just after the next midnight."""
+    hour, minute = map(int, local_time.split(":"))
+    closes = deadline.astimezone(edition.zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    Deadline.objects.filter(edition=edition, phase=Phase.REVIEWING).update(closes_at=closes)
+    assert reminders.remind_missing_reviews(now=closes + timedelta(minutes=5)) >= 2
+    for hours in (0.5, 1, 12, 23.5):
+        assert reminders.remind_missing_reviews(now=closes + timedelta(hours=hours)) == 0, hours
+    assert reminders.remind_missing_reviews(now=closes + timedelta(hours=24, minutes=5)) >= 2
+    assert len(reminders_to(pc_systems)) == 2
+
+
 def test_a_submitted_review_stops_the_reminders(
     edition: Edition, deadline: datetime, submission: Submission, second: Submission, pc_systems: Any, pc_ml: Any
 ) -> None:

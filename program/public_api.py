@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 
 from artifacts.models import Badge
 from program import exports
-from program.models import ProgramVersion, SessionKind
-from program.public_program import PublishedProgram, newest_stamp, public_edition
+from program.models import SessionKind
+from program.public_program import PublishedProgram, newest_version, published_program
 
 TAGS = ["program"]
 
@@ -95,11 +95,10 @@ class PublicProgramAPIView(APIView):
     authentication_classes = ()  # nothing here depends on who asks
 
     def program(self) -> PublishedProgram:
-        edition = public_edition(self.kwargs["edition_slug"])
-        stamp = newest_stamp(edition)
+        _edition_id, stamp = newest_version(self.kwargs["edition_slug"])
         if stamp is None:
             raise Http404("The program is not published yet.")
-        return PublishedProgram(ProgramVersion.objects.get(pk=stamp.pk))
+        return published_program(stamp.pk)
 
 
 class PublicProgramView(PublicProgramAPIView):

@@ -1,8 +1,11 @@
 """How the public program is served to thousands of readers: from the newest published version,
 cached, and answered with 304 when the reader already has it.
 
-- Pages and exports are kept in Django's cache keyed by (edition, version number, path and
-  query): a new version has new keys, so it shows at once, and nothing needs invalidating.
+- Pages and exports are kept in Django's cache keyed by (edition, version number, path): a new
+  version has new keys, so it shows at once, and nothing needs invalidating. The query string is
+  not part of the key (a visitor adding ``?x=1``, ``?x=2``… must not fill the cache); a page
+  that reads it (the search) is not stored at all, and is cheap anyway: the version's snapshot is
+  parsed once per process (:func:`program.public_program.published_program`).
 - The public pages carry no per-user chrome (their own layout, ``program/public/base.html``:
   no account name, no messages, no form token), so one cached copy serves everybody, signed in
   or not, and the edition is resolved as for an anonymous visitor.
@@ -31,8 +34,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from conferences.models import Edition
-from program.models import ProgramVersion
-from program.public_program import PublishedProgram, VersionStamp, newest_version, public_edition
+from program.public_program import VersionStamp, newest_version, public_edition, published_program
 
 MAX_AGE = 300  # seconds a browser or a proxy may keep a page without asking again
 STORED_FOR = 24 * 3600  # a version never changes: its pages may stay as long as memory allows
@@ -41,8 +43,8 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 ProgramView = Callable[..., HttpResponseBase]
 
 
-def cache_key(edition_id: int, stamp: VersionStamp, full_path: str) -> str:
-    digest = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+def cache_key(edition_id: int, stamp: VersionStamp, path: str) -> str:
+    digest = hashlib.sha256(path.encode()).hexdigest()[:32]
     return f"program:public:{edition_id}:v{stamp.number}:{digest}"
 
 
@@ -75,7 +77,8 @@ def _public_headers(response: HttpResponseBase, etag: str, stamp: VersionStamp) 
 
 def public_program_view(*, store: bool = True) -> Callable[[ProgramView], Callable[..., HttpResponseBase]]:
     """Serve ``view(request, program, **kwargs)`` from the newest published version (GET and
-    HEAD only). ``store``: keep the answer in the cache (not for files streamed from storage)."""
+    HEAD only). ``store``: keep the answer in the cache (not for files streamed from storage, nor
+    for a page that depends on the query string)."""
 
     def decorate(view: ProgramView) -> Callable[..., HttpResponseBase]:
         @require_safe
@@ -90,11 +93,11 @@ def public_program_view(*, store: bool = True) -> Callable[[ProgramView], Callab
             )
             if not_modified is not None:
                 return _public_headers(not_modified, etag, stamp)
-            key = cache_key(edition_id, stamp, request.get_full_path())
+            key = cache_key(edition_id, stamp, request.path)
             stored = cache.get(key) if store else None
             if stored is not None:
                 return _public_headers(_restored(stored), etag, stamp)
-            program = PublishedProgram(ProgramVersion.objects.get(pk=stamp.pk))
+            program = published_program(stamp.pk)
             with timezone.override(program.zone):
                 response = view(request, program, **kwargs)
                 if hasattr(response, "render") and not getattr(response, "is_rendered", True):

@@ -4,6 +4,7 @@ search and its author index. The public pages, the exports and the API all read 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -311,3 +312,10 @@ class PublishedProgram:
 
     def paper_url(self, paper: PaperView) -> str:
         return self.url("public_paper", paper.number)
+
+
+@functools.lru_cache(maxsize=8)
+def published_program(version_pk: int) -> PublishedProgram:
+    """The published version ``version_pk``, parsed once per process: a version never changes
+    once published, so its snapshot is read from the database and parsed only the first time."""
+    return PublishedProgram(ProgramVersion.objects.get(pk=version_pk))

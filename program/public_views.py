@@ -62,7 +62,7 @@ def paper_detail(request: HttpRequest, program: PublishedProgram, number: int) -
     return _page(request, program, "paper.html", paper=paper, bibtex=exports.paper_bibtex(program, paper))
 
 
-@public_program_view()
+@public_program_view(store=False)  # the query string is the page: not kept in the cache
 def search(request: HttpRequest, program: PublishedProgram) -> HttpResponse:
     query = request.GET.get("q", "")[:SEARCH_MAX].strip()
     return _page(request, program, "search.html", query=query, results=program.search(query) if query else None)

@@ -98,7 +98,7 @@ class PublicProgramAPIView(APIView):
         _edition_id, stamp = newest_version(self.kwargs["edition_slug"])
         if stamp is None:
             raise Http404("The program is not published yet.")
-        return published_program(stamp.pk)
+        return published_program(stamp)
 
 
 class PublicProgramView(PublicProgramAPIView):

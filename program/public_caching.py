@@ -45,7 +45,7 @@ ProgramView = Callable[..., HttpResponseBase]
 
 def cache_key(edition_id: int, stamp: VersionStamp, path: str) -> str:
     digest = hashlib.sha256(path.encode()).hexdigest()[:32]
-    return f"program:public:{edition_id}:v{stamp.number}:{digest}"
+    return f"program:public:{edition_id}:v{stamp.number}:{stamp.published_at.timestamp():.0f}:{digest}"
 
 
 def version_etag(edition_id: int, stamp: VersionStamp) -> str:
@@ -97,7 +97,7 @@ def public_program_view(*, store: bool = True) -> Callable[[ProgramView], Callab
             stored = cache.get(key) if store else None
             if stored is not None:
                 return _public_headers(_restored(stored), etag, stamp)
-            program = published_program(stamp.pk)
+            program = published_program(stamp)
             with timezone.override(program.zone):
                 response = view(request, program, **kwargs)
                 if hasattr(response, "render") and not getattr(response, "is_rendered", True):

@@ -315,7 +315,8 @@ class PublishedProgram:
 
 
 @functools.lru_cache(maxsize=8)
-def published_program(version_pk: int) -> PublishedProgram:
-    """The published version ``version_pk``, parsed once per process: a version never changes
-    once published, so its snapshot is read from the database and parsed only the first time."""
-    return PublishedProgram(ProgramVersion.objects.get(pk=version_pk))
+def published_program(stamp: VersionStamp) -> PublishedProgram:
+    """The published version ``stamp`` names, parsed once per process: a version never changes
+    once published, so its snapshot is read and parsed only the first time. Keyed by the whole
+    stamp (id, number, publication time), never by a row id alone, which a database may reuse."""
+    return PublishedProgram(ProgramVersion.objects.get(pk=stamp.pk))
